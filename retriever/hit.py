@@ -1,0 +1,96 @@
+"""What a search returns: hits (a clause with its scores) and the result around them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.clause import Clause
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A clause as an answer to one query.
+
+    ``scores`` holds the scores the fused ``score`` came from, by source name
+    (``"dense"``: cosine similarity, ``"lexical"``: BM25), and ``ranks`` the rank in each
+    source (1-based; a source that did not return the clause is absent).
+    ``matched_terms`` are the query terms found in the clause, in the clause's own script,
+    for highlighting; ``answer`` is the clause's single best-matching sentence.
+    """
+
+    clause: Clause
+    rank: int
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
+    matched_terms: tuple[str, ...] = ()
+    answer: str = ""
+
+    @property
+    def citation(self) -> str:
+        return self.clause.citation
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI/API contract shape of one hit (keep stable: scripts depend on it)."""
+        c = self.clause
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 6),
+            "scores": {k: round(v, 6) for k, v in self.scores.items()},
+            "clause_id": c.id,
+            "province": c.province,
+            "year": c.year,
+            "item": c.label,
+            "citation": c.citation,
+            "title": c.title,
+            "path": c.path_text,
+            "text": c.text,
+            "answer": self.answer,
+            "matched_terms": list(self.matched_terms),
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Province/year restrictions of a search.
+
+    ``provinces`` are full names as in the manifest (青海省); ``years`` an explicit set.
+    ``detected`` lists the filters recognised in the question itself (e.g. "青海省", "2020年"),
+    so the page can show them as removable chips.
+    """
+
+    provinces: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    detected: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "province": list(self.provinces),
+            "year": list(self.years),
+            "detected": list(self.detected),
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to one query.
+
+    ``query_used`` is the question after detected filters were taken out of it (what was
+    actually searched). ``low_confidence`` is true when nothing really matches: the page says
+    so instead of presenting weak matches as answers.
+    """
+
+    query: str
+    filters: Filters
+    hits: tuple[Hit, ...]
+    low_confidence: bool = False
+    query_used: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "filters": self.filters.to_json(),
+            "low_confidence": self.low_confidence,
+            "hits": [h.to_json() for h in self.hits],
+        }
