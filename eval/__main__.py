@@ -1,0 +1,81 @@
+"""``python -m eval``: run the retrieval benchmark and write a report folder.
+
+Examples::
+
+    python -m eval                                   # all configurations, shipped benchmark
+    python -m eval --configs hybrid,lexical --k 5
+    python -m eval --queries my.jsonl --qrels my.tsv # any BEIR queries/qrels
+    python -m eval --queries my.jsonl                # relevance from each query's "answers"
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from eval.configs import CONFIGS
+from eval.runner import REPORTS_DIR, run_benchmark
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval", description="Run the retrieval benchmark and write a report."
+    )
+    parser.add_argument(
+        "--configs",
+        default=None,
+        help=f"comma-separated configurations (default: all of {','.join(CONFIGS)})",
+    )
+    parser.add_argument("--queries", type=Path, default=None, help="BEIR queries.jsonl")
+    parser.add_argument("--qrels", type=Path, default=None, help="BEIR qrels .tsv")
+    parser.add_argument(
+        "--judge",
+        choices=("auto", "ids", "answers"),
+        default="auto",
+        help="relevance by qrels ids or by answer substrings (auto: ids when qrels are known)",
+    )
+    parser.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
+    parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports folder")
+    parser.add_argument("--corpus-dir", type=Path, default=None, help="document folder")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    retriever = None
+    if args.corpus_dir is not None:
+        from retriever import Retriever
+
+        retriever = Retriever.load(corpus_dir=args.corpus_dir, progress=not args.quiet)
+
+    def show(fraction: float, message: str) -> None:
+        print(f"\r[{fraction:6.1%}] {message:<50}", end="", file=sys.stderr, flush=True)
+
+    try:
+        folder = run_benchmark(
+            configs=args.configs,
+            queries_path=args.queries,
+            qrels_path=args.qrels,
+            judging=args.judge,
+            k=args.k,
+            out_dir=args.out,
+            retriever=retriever,
+            corpus_dir=args.corpus_dir,
+            on_progress=None if args.quiet else show,
+        )
+    except (ValueError, OSError) as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        print(file=sys.stderr)
+    report = (folder / "report.md").read_text(encoding="utf-8")
+    print(report.split("\n## By ", 1)[0].rstrip())
+    print(f"\nreport: {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The benchmark set on disk: BEIR-layout queries and qrels, read and written.
+
+``queries.jsonl`` holds one query a line: ``_id``, ``text``, optionally ``answers`` (short
+substrings of the answering clause, original script) and ``related`` (substrings of clauses
+that are related, grade 1), and ``metadata`` with ``type``, ``script``, ``doc`` (the target
+document) and ``docs`` (every document holding an answer). Only ``_id`` and ``text`` are
+required, so any BEIR queries file can be read. ``qrels/test.tsv`` is BEIR's
+``query-id  corpus-id  score`` with a header line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.script import to_simplified
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_QUERIES = DATA_DIR / "queries.jsonl"
+DEFAULT_QRELS = DATA_DIR / "qrels" / "test.tsv"
+
+#: The query type of questions the corpus cannot answer; they get no qrels.
+NO_ANSWER = "no-answer"
+
+Qrels = dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class Query:
+    """One benchmark question and what is known about it."""
+
+    id: str
+    text: str
+    type: str = "unknown"
+    script: str = "simplified"
+    doc: str = ""
+    docs: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+
+def script_of(text: str) -> str:
+    """``traditional`` when OpenCC t2s changes the text, else ``simplified``."""
+    return "traditional" if to_simplified(text) != text else "simplified"
+
+
+def load_queries(path: Path = DEFAULT_QUERIES) -> list[Query]:
+    """Read a BEIR ``queries.jsonl``; ``ValueError`` naming the line when one is malformed.
+
+    Missing metadata gets defaults (type ``unknown``, script detected from the text), so a
+    plain BEIR file from another tool works. ``answers``/``related`` may sit at the top level
+    or inside ``metadata``.
+    """
+    queries: list[Query] = []
+    seen: set[str] = set()
+    with Path(path).open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                qid, text = str(row["_id"]), str(row["text"])
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not a BEIR query line ({exc})") from None
+            if qid in seen:
+                raise ValueError(f"{path}:{number}: duplicate query id {qid!r}")
+            seen.add(qid)
+            meta = row.get("metadata") or {}
+            docs = tuple(meta.get("docs") or ([meta["doc"]] if meta.get("doc") else []))
+            queries.append(
+                Query(
+                    id=qid,
+                    text=text,
+                    type=str(meta.get("type") or "unknown"),
+                    script=str(meta.get("script") or script_of(text)),
+                    doc=str(meta.get("doc") or (docs[0] if docs else "")),
+                    docs=docs,
+                    answers=tuple(row.get("answers") or meta.get("answers") or ()),
+                    related=tuple(row.get("related") or meta.get("related") or ()),
+                )
+            )
+    return queries
+
+
+def load_qrels(path: Path = DEFAULT_QRELS) -> Qrels:
+    """Read BEIR qrels (tab-separated, header line optional) as ranx's ``{qid: {id: grade}}``."""
+    qrels: Qrels = {}
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for number, row in enumerate(csv.reader(fh, delimiter="\t"), start=1):
+            if not row or (number == 1 and row[0] == "query-id"):
+                continue
+            if len(row) != 3:
+                raise ValueError(f"{path}:{number}: expected 3 tab-separated columns, got {row}")
+            try:
+                grade = int(row[2])
+            except ValueError:
+                raise ValueError(f"{path}:{number}: score {row[2]!r} is not an integer") from None
+            qrels.setdefault(row[0], {})[row[1]] = grade
+    return qrels
+
+
+def write_qrels(qrels: Mapping[str, Mapping[str, int]], path: Path) -> None:
+    """Write BEIR qrels with its header line, atomically (temp file beside it, then rename)."""
+    rows = [(qid, cid, grade) for qid, docs in qrels.items() for cid, grade in docs.items()]
+    _write_atomic(path, _tsv(rows))
+
+
+def _tsv(rows: Iterable[tuple[str, str, int]]) -> str:
+    lines = ["query-id\tcorpus-id\tscore"]
+    lines += [f"{qid}\t{cid}\t{grade}" for qid, cid, grade in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,63 @@
+"""The named configurations the benchmark compares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    """One way of answering a query.
+
+    ``mode`` and ``detect_filters`` are passed to ``Retriever.search``; ``naive`` marks the
+    tutorial baseline, which bypasses the retriever (see :mod:`eval.naive`).
+    """
+
+    name: str
+    description: str
+    mode: str = "hybrid"
+    detect_filters: bool = False
+    naive: bool = False
+
+
+CONFIGS: dict[str, Config] = {
+    c.name: c
+    for c in (
+        Config("hybrid", "dense + BM25 fused by RRF, no filters from the question", "hybrid"),
+        Config("lexical", "BM25 on segmented Simplified text only", "lexical"),
+        Config("dense", "e5 embeddings only (Simplified)", "dense"),
+        Config(
+            "hybrid-filters",
+            "hybrid, with province/year detected in the question applied as filters",
+            "hybrid",
+            detect_filters=True,
+        ),
+        Config(
+            "naive",
+            "generic RAG tutorial: raw text, 500-char windows / 50 overlap, dense only, no t2s",
+            "dense",
+            naive=True,
+        ),
+    )
+}
+
+DEFAULT_CONFIGS: tuple[str, ...] = tuple(CONFIGS)
+
+
+def parse_configs(names: str | None) -> list[Config]:
+    """Configurations from a comma-separated list (``None``/empty: all of them, in order).
+
+    Raises ``ValueError`` naming the unknown name and the known ones.
+    """
+    if not names:
+        return list(CONFIGS.values())
+    chosen = []
+    for name in (n.strip() for n in names.split(",")):
+        if not name:
+            continue
+        if name not in CONFIGS:
+            raise ValueError(f"unknown configuration {name!r}; known: {', '.join(CONFIGS)}")
+        chosen.append(CONFIGS[name])
+    if not chosen:
+        raise ValueError("no configuration given")
+    return chosen

@@ -1,0 +1,242 @@
+"""Run the benchmark: every configuration over every query, judged, measured, reported."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from eval.benchmark import DEFAULT_QRELS, DEFAULT_QUERIES, Qrels, Query, load_qrels, load_queries
+from eval.configs import Config, parse_configs
+from eval.judge import (
+    Matcher,
+    Passage,
+    answer_matcher,
+    answer_qrels,
+    by_id,
+    credited_ranking,
+    overlap_matcher,
+)
+from eval.metrics import METRICS, mean_by, per_query, significance
+
+if TYPE_CHECKING:
+    from retriever import Retriever
+
+Judging = Literal["auto", "ids", "answers"]
+Progress = Callable[[float, str], None]
+
+REPORTS_DIR = Path(__file__).resolve().parent / "reports"
+
+
+@dataclass
+class ConfigRun:
+    """What one configuration returned for every query."""
+
+    config: Config
+    rankings: dict[str, list[str]] = field(default_factory=dict)  # credited ids, best first
+    latencies_ms: list[float] = field(default_factory=list)
+    low_confidence: dict[str, bool] = field(default_factory=dict)  # absent: not applicable
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Benchmark:
+    """The queries and how their relevance is judged."""
+
+    queries: list[Query]
+    qrels: Qrels
+    judging: Literal["ids", "answers"]
+    queries_path: Path
+    qrels_path: Path | None
+
+    @property
+    def answerable(self) -> list[Query]:
+        return [q for q in self.queries if self.qrels.get(q.id)]
+
+    @property
+    def unanswerable(self) -> list[Query]:
+        return [q for q in self.queries if not self.qrels.get(q.id)]
+
+
+def load_benchmark(
+    queries_path: Path | None = None, qrels_path: Path | None = None, judging: Judging = "auto"
+) -> Benchmark:
+    """Read queries and decide how relevance is judged.
+
+    ``auto``: by id with the given qrels file, or with the shipped one when no queries file
+    is given; by answer substrings for a queries file given without qrels. Raises
+    ``ValueError`` when the chosen mode has nothing to judge with.
+    """
+    queries = load_queries(queries_path or DEFAULT_QUERIES)
+    if judging == "auto":
+        judging = "ids" if qrels_path is not None or queries_path is None else "answers"
+    if judging == "answers":
+        if not any(q.answers for q in queries):
+            raise ValueError('judging by answers, but no query has an "answers" list; give --qrels')
+        return Benchmark(
+            queries, answer_qrels(queries), "answers", Path(queries_path or DEFAULT_QUERIES), None
+        )
+    path = Path(qrels_path or DEFAULT_QRELS)
+    known = {q.id for q in queries}
+    qrels = {qid: units for qid, units in load_qrels(path).items() if qid in known}
+    if not qrels:
+        raise ValueError(f"no qrels in {path} match the query ids of the queries file")
+    return Benchmark(queries, qrels, "ids", Path(queries_path or DEFAULT_QUERIES), path)
+
+
+def run_benchmark(
+    *,
+    configs: str | Sequence[Config] | None = None,
+    queries_path: Path | None = None,
+    qrels_path: Path | None = None,
+    judging: Judging = "auto",
+    k: int = 10,
+    out_dir: Path = REPORTS_DIR,
+    retriever: Retriever | None = None,
+    corpus_dir: Path | None = None,
+    on_progress: Progress | None = None,
+) -> Path:
+    """Run the configurations, compute the metrics and write a report folder; return it.
+
+    ``retriever`` defaults to ``Retriever.load()`` (the shipped corpus and model);
+    ``corpus_dir`` is where the naive baseline reads raw ``.txt`` files (default: the
+    retriever's corpus folder).
+    """
+    from eval.report import write_report
+
+    progress = on_progress or (lambda fraction, message: None)
+    chosen = (
+        parse_configs(configs) if configs is None or isinstance(configs, str) else list(configs)
+    )
+    if k < 1:
+        raise ValueError(f"k must be a positive integer, got {k}")
+    bench = load_benchmark(queries_path, qrels_path, judging)
+    progress(0.0, "loading the retriever")
+    if retriever is None:
+        from retriever import Retriever
+
+        retriever = Retriever.load(progress=False)
+    runs: list[ConfigRun] = []
+    for number, config in enumerate(chosen):
+
+        def step(done: int, total: int, number: int = number, name: str = config.name) -> None:
+            progress((number + done / total) / len(chosen), f"{name}: {done}/{total}")
+
+        runs.append(run_config(config, bench, retriever, k=k, corpus_dir=corpus_dir, on_step=step))
+    progress(0.99, "writing the report")
+    results = summarise(bench, runs, k=k)
+    folder = write_report(results, out_dir)
+    progress(1.0, f"report written to {folder}")
+    return folder
+
+
+def run_config(
+    config: Config,
+    bench: Benchmark,
+    retriever: Retriever,
+    *,
+    k: int = 10,
+    corpus_dir: Path | None = None,
+    on_step: Callable[[int, int], None] | None = None,
+) -> ConfigRun:
+    """Search every query with one configuration and credit the results (see eval.judge)."""
+    if config.naive:
+        from corpus.loader import DEFAULT_CORPUS_DIR
+        from eval.naive import NaiveIndex
+
+        naive = NaiveIndex.build(Path(corpus_dir or DEFAULT_CORPUS_DIR), retriever.encoder)
+    clauses = {c.id: c for c in retriever.clauses}
+    overlap = overlap_matcher(clauses) if config.naive else None
+    run = ConfigRun(config)
+    for done, query in enumerate(bench.queries, start=1):
+        started = time.perf_counter()
+        try:
+            if config.naive:
+                passages = naive.search(query.text, k)
+            else:
+                result = retriever.search(
+                    query.text, k, mode=config.mode, detect_filters=config.detect_filters
+                )
+                run.low_confidence[query.id] = result.low_confidence
+                passages = [
+                    Passage(h.clause.id, h.clause.doc.doc_id, h.clause.text) for h in result.hits
+                ]
+        except ValueError as exc:  # a query the retriever refuses counts as finding nothing
+            run.errors[query.id] = str(exc)
+            passages = []
+        run.latencies_ms.append((time.perf_counter() - started) * 1000)
+        matcher: Matcher
+        if bench.judging == "answers":
+            matcher = answer_matcher(query)
+        else:
+            matcher = overlap if overlap is not None else by_id
+        run.rankings[query.id] = credited_ranking(passages, bench.qrels.get(query.id, {}), matcher)
+        if on_step is not None:
+            on_step(done, len(bench.queries))
+    return run
+
+
+def _percentile(values: Sequence[float], q: int) -> float:
+    if len(values) < 2:
+        return float(values[0]) if values else 0.0
+    return float(statistics.quantiles(values, n=100, method="inclusive")[q - 1])
+
+
+def summarise(bench: Benchmark, runs: Sequence[ConfigRun], *, k: int = 10) -> dict[str, Any]:
+    """Everything the report shows, as plain JSON-able data."""
+    answerable = bench.answerable
+    groups = {
+        "type": {q.id: q.type for q in answerable},
+        "doc": {q.id: q.doc or "unknown" for q in answerable},
+        "script": {q.id: q.script for q in answerable},
+    }
+    configs: dict[str, Any] = {}
+    for run in runs:
+        scores = per_query(bench.qrels, run.rankings)
+        no_answer = [q.id for q in bench.unanswerable]
+        fired = [run.low_confidence[q] for q in no_answer if q in run.low_confidence]
+        false_alarms = [run.low_confidence[q.id] for q in answerable if q.id in run.low_confidence]
+        configs[run.config.name] = {
+            "description": run.config.description,
+            "overall": mean_by(scores)["all"],
+            "by_type": mean_by(scores, groups["type"]),
+            "by_doc": mean_by(scores, groups["doc"]),
+            "by_script": mean_by(scores, groups["script"]),
+            "latency_ms": {
+                "p50": _percentile(run.latencies_ms, 50),
+                "p95": _percentile(run.latencies_ms, 95),
+                "n": len(run.latencies_ms),
+            },
+            "low_confidence": {
+                "no_answer_fired": sum(fired) / len(fired) if fired else None,
+                "no_answer_n": len(fired),
+                "answerable_fired": sum(false_alarms) / len(false_alarms) if false_alarms else None,
+                "answerable_n": len(false_alarms),
+            },
+            "errors": run.errors,
+            "per_query": scores,
+        }
+    return {
+        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "k": k,
+        "judging": bench.judging,
+        "queries_file": str(bench.queries_path),
+        "qrels_file": str(bench.qrels_path) if bench.qrels_path else None,
+        "n_queries": len(bench.queries),
+        "n_answerable": len(answerable),
+        "n_no_answer": len(bench.unanswerable),
+        "metrics": list(METRICS),
+        "configs": configs,
+        "significance": significance(bench.qrels, {r.config.name: r.rankings for r in runs}),
+        "query_types": dict(sorted(_count(q.type for q in bench.queries).items())),
+    }
+
+
+def _count(values: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts

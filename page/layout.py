@@ -1,0 +1,251 @@
+"""The Gradio page: tabs, the 问答 chat with its filters, and the ``/search`` API endpoint.
+
+Only wiring lives here: every event calls a pure function of ``page.handlers`` and draws the
+result. Per-user state (the conversation, hence the previous question for follow-ups) is a
+``gr.State``, so each browser session has its own.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+import gradio as gr
+
+from page import export, handlers
+from page import messages as msg
+from page.conversation import Conversation
+
+#: How many searches run at once; more requests wait in Gradio's queue.
+CONCURRENCY_LIMIT = 4
+
+#: One document-level click listener for every card's copy button. The chatbot sanitises
+#: message HTML (inline ``onclick`` and ``data-`` attributes are removed), so the listener
+#: copies the text of the ``.qa-cite`` beside the button. Gradio may insert the head twice;
+#: the flag keeps it to one listener. ``navigator.clipboard`` needs a secure context (https or
+#: localhost); elsewhere the old ``execCommand("copy")`` is the fallback.
+HEAD = f"""<script>
+if (!window.__qaCopyInstalled) {{
+window.__qaCopyInstalled = true;
+document.addEventListener("click", function (event) {{
+  const button = event.target.closest ? event.target.closest("button.qa-copy") : null;
+  if (!button) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const holder = button.closest(".qa-card-head, .qa-answer");
+  const cite = holder ? holder.querySelector(".qa-cite") : null;
+  const text = cite ? cite.textContent.trim() : "";
+  if (!text) return;
+  const done = function () {{
+    button.textContent = "{msg.COPIED}";
+    button.classList.add("qa-copied");
+    setTimeout(function () {{
+      button.textContent = "{msg.COPY_CITATION}";
+      button.classList.remove("qa-copied");
+    }}, 1500);
+  }};
+  const fallback = function () {{
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try {{ ok = document.execCommand("copy"); }} catch (e) {{ ok = false; }}
+    area.remove();
+    if (ok) done();
+  }};
+  if (navigator.clipboard && window.isSecureContext) {{
+    navigator.clipboard.writeText(text).then(done, fallback);
+  }} else {{
+    fallback();
+  }}
+}}, true);
+}}
+</script>"""
+
+CSS = """
+.qa-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 10px 12px; margin: 10px 0; background: var(--background-fill-primary); }
+.qa-card-head { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.qa-rank { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 999px;
+  background: var(--color-accent-soft); font-size: 12px; }
+.qa-cite { font-weight: 600; color: var(--color-accent); }
+.qa-part { font-size: 12px; color: var(--body-text-color-subdued); }
+.qa-copy { font-size: 12px; padding: 0 8px; border: 1px solid var(--border-color-primary);
+  border-radius: 4px; cursor: pointer; background: var(--button-secondary-background-fill); }
+.qa-copy.qa-copied { color: var(--color-accent); }
+.qa-score { margin-left: auto; font-size: 11px; color: var(--body-text-color-subdued); }
+.qa-meta { font-size: 12px; color: var(--body-text-color-subdued); margin: 4px 0; }
+.qa-text { line-height: 1.75; }
+.qa-text mark, .qa-answer mark { background: #fde68a; color: inherit; padding: 0 1px;
+  border-radius: 2px; }
+.qa-answer { line-height: 1.75; margin-bottom: 4px; }
+.qa-context summary { cursor: pointer; font-size: 12px; color: var(--body-text-color-subdued);
+  margin-top: 6px; }
+.qa-neighbour { font-size: 13px; border-left: 3px solid var(--border-color-primary);
+  padding-left: 8px; margin: 6px 0; }
+.qa-neighbour-label { display: block; font-size: 12px; color: var(--body-text-color-subdued); }
+.qa-notice.qa-warn { font-weight: 600; color: #b45309; }
+.qa-notice.qa-info { font-size: 12px; color: var(--body-text-color-subdued); }
+"""
+
+
+def build_page(retriever: Any) -> gr.Blocks:
+    """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the API."""
+    with gr.Blocks(title=msg.TITLE) as demo:
+        gr.Markdown(f"## {msg.TITLE}\n{msg.SUBTITLE}")
+        with gr.Tabs():
+            with gr.Tab(msg.TAB_QA):
+                build_qa_tab(retriever)
+            if _has("quiz.tab"):
+                with gr.Tab(msg.TAB_QUIZ):
+                    import_module("quiz.tab").build_quiz_tab(retriever)
+            if _has("eval.tab"):
+                with gr.Tab(msg.TAB_EVAL):
+                    import_module("eval.tab").build_eval_tab()
+        add_search_api(retriever)
+    return demo
+
+
+def _has(module: str) -> bool:
+    """Whether an optional tab's module is installed (its package may not exist yet)."""
+    try:
+        return find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def build_qa_tab(retriever: Any) -> None:
+    """The chat, the question box and examples, and the filters beside them."""
+    conversation = gr.State(Conversation())
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(
+                label=msg.LABEL_CHAT,
+                elem_id="qa-chat",
+                height=640,
+                layout="panel",
+                buttons=["copy", "copy_all"],
+                latex_delimiters=[],
+                feedback_options=None,
+                placeholder=msg.SUBTITLE,
+            )
+            with gr.Row():
+                question = gr.Textbox(
+                    show_label=False,
+                    placeholder=msg.PLACEHOLDER_QUESTION,
+                    elem_id="qa-question",
+                    scale=5,
+                    lines=1,
+                )
+                ask = gr.Button(msg.LABEL_ASK, variant="primary", scale=1, elem_id="qa-ask")
+            gr.Examples(
+                examples=[[e] for e in msg.EXAMPLES], inputs=[question], label=msg.LABEL_EXAMPLES
+            )
+        with gr.Column(scale=1, min_width=260):
+            gr.Markdown(f"### {msg.LABEL_FILTERS}")
+            provinces = gr.Dropdown(
+                choices=list(retriever.provinces()), value=[], multiselect=True,
+                label=msg.LABEL_PROVINCES,
+            )  # fmt: skip
+            years = gr.Dropdown(
+                choices=[(f"{y}年", y) for y in retriever.years()], value=[], multiselect=True,
+                label=msg.LABEL_YEARS,
+            )  # fmt: skip
+            k = gr.Slider(1, 10, value=5, step=1, label=msg.LABEL_K)
+            simplified = gr.Checkbox(label=msg.LABEL_SIMPLIFIED, value=False)
+            detected = gr.CheckboxGroup(
+                choices=[], value=[], label=msg.LABEL_DETECTED, elem_id="qa-detected"
+            )
+            download = gr.DownloadButton(msg.LABEL_DOWNLOAD, interactive=False)
+            clear = gr.Button(msg.LABEL_CLEAR)
+
+    def on_ask(
+        text: str, conv: Conversation, prov: list[str], yrs: list[int], n: float, simple: bool
+    ) -> tuple[Any, ...]:
+        conv = handlers.ask(retriever, conv, text, prov or (), yrs or (), int(n))
+        return (*_draw(conv, simple), "")
+
+    def on_refine(
+        kept: list[str], conv: Conversation, prov: list[str], yrs: list[int], n: float,
+        simple: bool,
+    ) -> tuple[Any, ...]:  # fmt: skip
+        conv = handlers.refine(retriever, conv, kept or (), prov or (), yrs or (), int(n))
+        return _draw(conv, simple)
+
+    def on_clear() -> tuple[Any, ...]:
+        return _draw(Conversation(), False)[:4]
+
+    outputs = [chatbot, conversation, detected, download]
+    inputs = [question, conversation, provinces, years, k, simplified]
+    for trigger in (question.submit, ask.click):
+        trigger(on_ask, inputs, [*outputs, question], api_visibility="private")
+    detected.input(
+        on_refine, [detected, conversation, provinces, years, k, simplified], outputs,
+        api_visibility="private",
+    )  # fmt: skip
+    simplified.change(
+        lambda conv, simple: handlers.chat_messages(conv, simplified=simple),
+        [conversation, simplified], [chatbot], api_visibility="private",
+    )  # fmt: skip
+    clear.click(on_clear, None, outputs, api_visibility="private")
+
+
+def _draw(conv: Conversation, simplified: bool) -> tuple[Any, ...]:
+    """Chat messages, the state, the chips of the last question, the download button."""
+    labels = handlers.chips(conv)
+    chips = gr.CheckboxGroup(choices=labels, value=labels)
+    if export.cited(conv):
+        download = gr.DownloadButton(value=str(export.write_markdown(conv)), interactive=True)
+    else:
+        download = gr.DownloadButton(value=None, interactive=False)
+    return handlers.chat_messages(conv, simplified=simplified), conv, chips, download
+
+
+def add_search_api(retriever: Any) -> None:
+    """The ``/search`` endpoint for ``gradio_client``: JSON of ``SearchResult.to_json()``."""
+
+    def search(
+        query: str,
+        provinces: list[str] | None = None,
+        years: list[int] | None = None,
+        k: int = 10,
+    ) -> dict:
+        """Search the documents. ``provinces`` (e.g. ["青海省"]) and ``years`` (e.g. [2020])
+        restrict the search; provinces and years written in the question are detected too.
+        Returns the hits with citation, text, scores and matched terms."""
+        try:
+            return handlers.search_api(retriever, query, provinces, years, k)
+        except ValueError as error:
+            raise gr.Error(str(error)) from None
+
+    gr.api(search, api_name="search")
+
+
+def serve(
+    demo: gr.Blocks,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    share: bool = False,
+    auth: tuple[str, str] | None = None,
+    prevent_thread_lock: bool = False,
+    quiet: bool = False,
+) -> Any:
+    """Queue requests (at most :data:`CONCURRENCY_LIMIT` at once) and start the server."""
+    demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
+    return demo.launch(
+        server_name=host,
+        server_port=port,
+        share=share,
+        auth=auth,
+        auth_message=msg.LOGIN if auth else None,
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=quiet,
+        css=CSS,
+        head=HEAD,
+        show_error=True,
+    )

@@ -1,0 +1,139 @@
+"""A whole quiz: questions of the asked types, spread over the chosen clauses, reproducibly.
+
+Reproducible means: the same clauses, types, count and seed give the same quiz in every
+process. All randomness comes from one ``random.Random(seed)``; every list it shuffles or
+samples is built in a fixed order (corpus order, sorted term groups), never from iterating a
+set or from ``hash``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator, Sequence
+
+from corpus.clause import Clause
+from corpus.script import to_simplified
+from quiz.distractors import TermPool
+from quiz.questions import (
+    BLANK,
+    QUESTION_TYPES,
+    Question,
+    QuestionType,
+    make_choice,
+    make_cloze,
+    make_judge,
+    make_multi,
+)
+from quiz.source import make_source
+from quiz.terms import Term, find_terms
+
+#: The clause kinds that are a document's body; notices, headings, closings are not quiz material.
+BODY_KINDS = frozenset({"item", "leaf", "paragraph", "point"})
+_MULTI_KINDS = ("department", "quoted", "title", "deadline", "percent", "figure")
+
+Attempt = Callable[[], "Question | None"]
+
+
+def body_clauses(clauses: Sequence[Clause]) -> list[Clause]:
+    return [c for c in clauses if c.kind in BODY_KINDS]
+
+
+def generate_quiz(
+    clauses: Sequence[Clause],
+    *,
+    n: int = 20,
+    types: Sequence[QuestionType] = QUESTION_TYPES,
+    seed: int = 1,
+    corpus: Sequence[Clause] | None = None,
+) -> list[Question]:
+    """Up to ``n`` distinct questions about ``clauses``, grouped by type in ``types`` order.
+
+    Types take turns, so a quiz of 20 over five types has about four of each; a type that runs
+    out of material leaves its turns to the others. ``corpus`` (default: ``clauses``) is where
+    distractors and the 出处题 options come from — pass the whole corpus when quizzing on a
+    few clauses, so wrong options are plentiful. No two questions share a stem, and no fact
+    (clause, term) and no sentence is asked twice, whatever the type.
+    """
+    unknown = [t for t in types if t not in QUESTION_TYPES]
+    if unknown or not types:
+        raise ValueError(f"unknown question types {unknown!r}; choose from {QUESTION_TYPES}")
+    rng = random.Random(seed)
+    body = body_clauses(clauses)
+    pool_clauses = body_clauses(corpus if corpus is not None else clauses)
+    pool = TermPool.from_clauses(pool_clauses)
+    queues = {t: _attempts(t, body, pool, pool_clauses, rng) for t in dict.fromkeys(types)}
+    chosen: list[Question] = []
+    stems: set[str] = set()
+    facts: set[tuple[str, str]] = set()
+    while len(chosen) < n and queues:
+        for qtype in list(queues):
+            question = _next_new(queues[qtype], stems, facts)
+            if question is None:
+                del queues[qtype]
+                continue
+            chosen.append(question)
+            if len(chosen) == n:
+                break
+    order = {t: i for i, t in enumerate(types)}
+    return sorted(chosen, key=lambda q: order[q.type])
+
+
+def _next_new(
+    attempts: Iterator[Question | None], stems: set[str], facts: set[tuple[str, str]]
+) -> Question | None:
+    """The next question of one type that is neither a repeat stem nor a repeat fact."""
+    for question in attempts:
+        if question is None:
+            continue
+        stem = to_simplified(question.stem)
+        keys = {(question.clause_id, to_simplified(t)) for t in question.answer_terms}
+        if question.blanked:  # two blanks in one sentence are one question asked twice
+            sentence = question.blanked.replace(BLANK, question.answer_terms[0])
+            keys.add((question.clause_id, to_simplified(sentence)))
+        if question.type == "source":
+            keys = {(question.clause_id, "出处")}
+        if stem in stems or keys & facts:
+            continue
+        stems.add(stem)
+        facts.update(keys)
+        return question
+    return None
+
+
+def _attempts(
+    qtype: QuestionType,
+    body: list[Clause],
+    pool: TermPool,
+    corpus: list[Clause],
+    rng: random.Random,
+) -> Iterator[Question | None]:
+    """Candidate questions of one type, in a seeded random order, made lazily."""
+    if qtype == "source":
+        order = list(body)
+        rng.shuffle(order)
+        return (make_source(c, corpus, rng) for c in order)
+    if qtype == "multi":
+        pairs = [(c, k) for c in body for k in _MULTI_KINDS]
+        rng.shuffle(pairs)
+        return (make_multi(c, k, pool, rng) for c, k in pairs)
+    make = {"cloze": make_cloze, "choice": make_choice, "judge": make_judge}[qtype]
+    return (make(c, t, pool, rng) for c, t in _terms_by_kind_in_turn(body, rng))
+
+
+def _terms_by_kind_in_turn(body: list[Clause], rng: random.Random) -> list[tuple[Clause, Term]]:
+    """Every (clause, term), shuffled within each kind, the kinds taking turns.
+
+    Quoted terms outnumber figures and deadlines several times over; taking kinds in turn
+    keeps a quiz from being all “提法” questions.
+    """
+    by_kind: dict[str, list[tuple[Clause, Term]]] = {kind: [] for kind in _MULTI_KINDS}
+    for clause in body:
+        for term in find_terms(clause.text):
+            by_kind[term.kind].append((clause, term))
+    queues = [items for items in by_kind.values() if items]
+    for items in queues:
+        rng.shuffle(items)
+    ordered: list[tuple[Clause, Term]] = []
+    for position in range(max((len(q) for q in queues), default=0)):
+        ordered.extend(q[position] for q in queues if position < len(q))
+    return ordered

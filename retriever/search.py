@@ -1,0 +1,333 @@
+"""The retriever: one object that loads corpus, encoder and index once and answers queries.
+
+``Retriever.load()`` is the public entry point used by the page, the CLI, the benchmark,
+the evaluation and the quiz; ``Retriever.search()`` turns a question into a
+:class:`~retriever.hit.SearchResult` of cited clauses.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from corpus.clause import Clause, Corpus
+from corpus.script import to_simplified
+from retriever.answer import best_sentence, coverage, matched_terms
+from retriever.fusion import reciprocal_rank_fusion
+from retriever.hit import Filters, Hit, SearchResult
+from retriever.query import (
+    ParsedQuery,
+    merge_filters,
+    normalise_provinces,
+    normalise_years,
+    parse_query,
+)
+
+if TYPE_CHECKING:  # index.protocol imports retriever.hit: a runtime import here would be circular
+    from index.protocol import Candidate, Encoder, SearchBackend
+
+Mode = Literal["hybrid", "dense", "lexical"]
+MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
+
+#: Longer questions are cut here: e5 reads at most 512 tokens, and nobody types more.
+MAX_QUERY_CHARS = 512
+
+#: Low-confidence rule, calibrated on the default corpus with multilingual-e5-small (see
+#: :func:`is_low_confidence`).
+DENSE_FLOOR = 0.83
+COVERAGE_FLOOR = 0.5
+#: How many of the top hits are looked at for lexical overlap.
+CONFIDENCE_DEPTH = 3
+
+
+def is_low_confidence(best_dense: float | None, best_coverage: float) -> bool:
+    """Whether a result should be presented as "no good answer in these documents".
+
+    Rule: low confidence when the best dense cosine is below :data:`DENSE_FLOOR` **and** no
+    top-:data:`CONFIDENCE_DEPTH` hit contains at least :data:`COVERAGE_FLOOR` of the query's
+    content characters (its words, stopwords removed). Either signal alone suffices to trust
+    a result: an exact phrase (百吨王) may embed poorly, and a paraphrase may share no word.
+
+    Calibration on the default corpus (multilingual-e5-small, query and passages in
+    Simplified): e5 cosines are compressed into ~0.75–0.92. Off-topic questions (医保报销比例
+    是多少, 如何申请出国签证, 今天天气怎么样 …) reach a best cosine of at most ~0.82 and a
+    coverage of at most 1/3; on-topic ones (消防车通道, 烟花爆竹, 危化品, 百吨王 …) reach
+    ~0.84 or more, and/or full coverage. The figures are in bench/results and the tests.
+    In a mode without dense scores (``lexical``) only the coverage test applies.
+    """
+    lexical_ok = best_coverage >= COVERAGE_FLOOR
+    if best_dense is None:
+        return not lexical_ok
+    return best_dense < DENSE_FLOOR and not lexical_ok
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """One source's candidates for a query, by clause id (best first)."""
+
+    ids: list[str]
+    scores: dict[str, float]
+    ranks: dict[str, int]
+
+    @classmethod
+    def of(cls, candidates: Sequence[Candidate]) -> _Ranked:
+        ids: list[str] = []
+        scores: dict[str, float] = {}
+        for clause, score in candidates:
+            if clause.id not in scores:
+                ids.append(clause.id)
+                scores[clause.id] = float(score)
+        return cls(ids, scores, {cid: rank for rank, cid in enumerate(ids, start=1)})
+
+
+class Retriever:
+    """Hybrid (dense + BM25, fused by RRF) search over the clauses of one corpus.
+
+    Thread-safe for concurrent ``search`` calls: a search reads only state fixed at load
+    time, and the encoder (whose tokenizer is not re-entrant) is called under a lock.
+    """
+
+    def __init__(self, backend: SearchBackend, encoder: Encoder, corpus: Corpus | None = None):
+        self.backend = backend
+        self.encoder = encoder
+        self.corpus = corpus
+        self._clauses: tuple[Clause, ...] = tuple(backend.clauses)
+        self._by_id: dict[str, Clause] = {c.id: c for c in self._clauses}
+        self._position: dict[str, int] = {}
+        self._by_doc: dict[str, list[Clause]] = {}
+        for clause in self._clauses:
+            siblings = self._by_doc.setdefault(clause.doc.doc_id, [])
+            self._position[clause.id] = len(siblings)
+            siblings.append(clause)
+        self._provinces = tuple(dict.fromkeys(c.province for c in self._clauses if c.province))
+        self._years = tuple(sorted({c.year for c in self._clauses if c.year}))
+        self._encode_lock = threading.Lock()
+        segmenter = getattr(backend, "segmenter", None)
+        self._words: Callable[[str], list[str]] = (
+            segmenter.words if segmenter is not None else _jieba_words()
+        )
+        self._words("预热")  # load the segmenter's dictionary now, not inside a first search
+
+    @classmethod
+    def load(
+        cls,
+        index_dir: Path | None = None,
+        *,
+        model: str | None = None,
+        corpus_dir: Path | None = None,
+        force: bool = False,
+        progress: bool = True,
+        log: Callable[[str], None] | None = None,
+    ) -> Retriever:
+        """Load the corpus, the encoder and the index (building the index if needed).
+
+        ``index_dir`` defaults to ``index.store.DEFAULT_INDEX_DIR``, ``model`` to the bundled
+        multilingual-e5-small, ``corpus_dir`` to the shipped default corpus. ``force``
+        rebuilds the index; an index that is missing, damaged or built from another corpus
+        or model is rebuilt anyway (the index store decides and says so through ``log``).
+        """
+        from corpus.loader import load_corpus
+        from index.encoder import load_encoder
+        from index.store import DEFAULT_INDEX_DIR, open_index
+
+        corpus = load_corpus(corpus_dir)
+        encoder = load_encoder(model)
+        options: dict[str, Any] = {"force": force, "progress": progress}
+        if log is not None:
+            options["log"] = log
+        backend = open_index(Path(index_dir or DEFAULT_INDEX_DIR), corpus, encoder, **options)
+        return cls(backend, encoder, corpus)
+
+    # --- the corpus, for filter choices and context --------------------------------------
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        """All indexed clauses, in document order."""
+        return self._clauses
+
+    def provinces(self) -> tuple[str, ...]:
+        """Full province names present in the corpus, in document order."""
+        return self._provinces
+
+    def years(self) -> tuple[int, ...]:
+        """Years present in the corpus, ascending."""
+        return self._years
+
+    def clause(self, clause_id: str) -> Clause:
+        """The clause with this id; ``KeyError`` naming the id when there is none."""
+        try:
+            return self._by_id[clause_id]
+        except KeyError:
+            raise KeyError(f"no clause with id {clause_id!r}") from None
+
+    def neighbours(self, clause_id: str, before: int = 1, after: int = 1) -> list[Clause]:
+        """The clause with up to ``before`` clauses before it and ``after`` after it, from the
+        same document, in document order (the clause itself included), for "expand context".
+        """
+        clause = self.clause(clause_id)
+        siblings = self._by_doc[clause.doc.doc_id]
+        at = self._position[clause_id]
+        return siblings[max(0, at - max(0, before)) : at + max(0, after) + 1]
+
+    # --- search ----------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        province: str | Sequence[str] | None = None,
+        year: int | Sequence[int] | range | str | None = None,
+        *,
+        mode: str = "hybrid",
+        detect_filters: bool = True,
+    ) -> SearchResult:
+        """The ``k`` clauses that best answer ``query``, best first.
+
+        ``province`` (青海, 青海省, Traditional, or a list) and ``year`` (2020, "2019-2021",
+        a list or a range) restrict the search; provinces and years written in the question
+        are detected (unless ``detect_filters`` is false), applied and reported in
+        ``result.filters.detected``, explicit arguments winning over detected ones.
+        ``mode`` is ``"hybrid"`` (RRF of dense and BM25), ``"dense"`` or ``"lexical"``; in a
+        single mode a hit's ``score`` is that source's own score (cosine or BM25).
+
+        Raises ``ValueError`` for an empty or punctuation-only query, an unknown mode or
+        province, a bad year, or ``k < 1``. Queries longer than :data:`MAX_QUERY_CHARS` are
+        cut to that length.
+        """
+        return self.search_timed(
+            query, k, province, year, mode=mode, detect_filters=detect_filters
+        )[0]
+
+    def search_timed(
+        self,
+        query: str,
+        k: int = 10,
+        province: str | Sequence[str] | None = None,
+        year: int | Sequence[int] | range | str | None = None,
+        *,
+        mode: str = "hybrid",
+        detect_filters: bool = True,
+    ) -> tuple[SearchResult, dict[str, float]]:
+        """:meth:`search`, plus the seconds spent in each stage (parse, embed, dense,
+        lexical, fuse, answer) for the latency benchmark."""
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = now - clock
+            clock = now
+
+        text = clean_query(query)
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, got {k!r}")
+        parsed = (
+            parse_query(text, self._provinces)
+            if detect_filters
+            else ParsedQuery(text=text, rest=text, filters=Filters())
+        )
+        filters = merge_filters(
+            parsed.filters,
+            normalise_provinces(province, self._provinces),
+            normalise_years(year),
+        )
+        query_norm = to_simplified(parsed.rest)
+        words = self._words(query_norm)
+        depth = max(50, 5 * k)
+        lap("parse")
+
+        dense = lexical = _Ranked([], {}, {})
+        if mode in ("hybrid", "dense"):
+            vector = self._embed(query_norm)
+            lap("embed")
+            dense = _Ranked.of(self.backend.dense_search(vector, depth, filters))
+            lap("dense")
+        if mode in ("hybrid", "lexical"):
+            lexical = _Ranked.of(self.backend.lexical_search(query_norm, depth, filters))
+            lap("lexical")
+
+        if mode == "hybrid":
+            fused = reciprocal_rank_fusion({"dense": dense.ids, "lexical": lexical.ids})[:k]
+        else:
+            single = dense if mode == "dense" else lexical
+            fused = [(cid, single.scores[cid]) for cid in single.ids[:k]]
+        lap("fuse")
+
+        hits = tuple(
+            self._hit(self._by_id[cid], rank, score, dense, lexical, words)
+            for rank, (cid, score) in enumerate(fused, start=1)
+        )
+        best_dense = max(dense.scores.values(), default=None) if mode != "lexical" else None
+        best_coverage = max(
+            (coverage(words, h.clause) for h in hits[:CONFIDENCE_DEPTH]), default=0.0
+        )
+        low = not hits or is_low_confidence(best_dense, best_coverage)
+        lap("answer")
+        result = SearchResult(
+            query=query,
+            filters=filters,
+            hits=hits,
+            low_confidence=low,
+            query_used=parsed.rest,
+        )
+        return result, timings
+
+    def _embed(self, query_norm: str) -> np.ndarray:
+        with self._encode_lock:
+            vectors = self.encoder.encode_queries([query_norm])
+        return np.asarray(vectors, dtype=np.float32)[0]
+
+    @staticmethod
+    def _hit(
+        clause: Clause,
+        rank: int,
+        score: float,
+        dense: _Ranked,
+        lexical: _Ranked,
+        words: Sequence[str],
+    ) -> Hit:
+        scores: dict[str, float] = {}
+        ranks: dict[str, int] = {}
+        for name, source in (("dense", dense), ("lexical", lexical)):
+            if clause.id in source.scores:
+                scores[name] = source.scores[clause.id]
+                ranks[name] = source.ranks[clause.id]
+        return Hit(
+            clause=clause,
+            rank=rank,
+            score=float(score),
+            scores=scores,
+            ranks=ranks,
+            matched_terms=matched_terms(clause, words),
+            answer=best_sentence(clause, words),
+        )
+
+
+def clean_query(query: str) -> str:
+    """The query stripped and cut to :data:`MAX_QUERY_CHARS`.
+
+    Raises ``ValueError`` when it is not a string or holds no letter, digit or ideograph
+    (empty, whitespace or punctuation only): there is nothing to search for.
+    """
+    if not isinstance(query, str):
+        raise ValueError(f"query must be a string, got {type(query).__name__}")
+    text = query.strip()[:MAX_QUERY_CHARS].strip()
+    if not any(ch.isalnum() for ch in text):
+        raise ValueError("query is empty: type a question with at least one word")
+    return text
+
+
+def _jieba_words() -> Callable[[str], list[str]]:
+    """Fallback word splitter for a backend without a segmenter: jieba's search mode."""
+    import jieba
+
+    return lambda text: [w for w in jieba.lcut_for_search(text) if w.strip()]

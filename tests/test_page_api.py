@@ -1,0 +1,39 @@
+"""The ``/search`` endpoint, called with gradio_client against a real server."""
+
+from __future__ import annotations
+
+import pytest
+from gradio_client import Client
+
+from page import messages as msg
+from tests.page_server import running_page
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def client(default_retriever):
+    with running_page(default_retriever) as url:
+        yield Client(url, verbose=False)
+
+
+def test_search_endpoint_answers_with_cited_clauses_and_detected_filters(client):
+    data = client.predict("青海2020年对消防车通道有什么要求", [], [], 5, api_name="/search")
+    assert data["low_confidence"] is False
+    first = data["hits"][0]
+    assert first["citation"].startswith("【青海省·2020年·") and first["citation"].endswith("第15项】")
+    assert "消防车通道" in first["text"]
+    assert data["filters"]["province"] == ["青海省"] and data["filters"]["year"] == [2020]
+    assert 1 <= len(data["hits"]) <= 5
+
+
+def test_search_endpoint_applies_explicit_filters(client):
+    data = client.predict("消防安全", ["云南省"], [2019], 3, api_name="/search")
+    assert data["hits"] and len(data["hits"]) <= 3
+    assert {h["province"] for h in data["hits"]} == {"云南省"}
+    assert {h["year"] for h in data["hits"]} == {2019}
+
+
+def test_search_endpoint_refuses_an_empty_question_with_the_page_message(client):
+    with pytest.raises(Exception, match=msg.PUNCTUATION_ONLY):
+        client.predict("？？？", [], [], 5, api_name="/search")

@@ -1,0 +1,83 @@
+"""The retriever on the default corpus with the default model: the issue's "done when"."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from retriever import Retriever
+
+pytestmark = pytest.mark.model
+
+
+def ids(result) -> list[str]:
+    return [hit.clause.id for hit in result.hits]
+
+
+def test_simplified_question_finds_traditional_fireworks_retail_item(default_retriever):
+    result = default_retriever.search("烟花爆竹零售店有什么安全要求", k=3)
+    assert "yunnan-2019:2-3-5" in ids(result)
+    hit = next(h for h in result.hits if h.clause.id == "yunnan-2019:2-3-5")
+    assert "煙花爆竹" in hit.clause.text  # shown in its original Traditional script
+    assert "零售店" in hit.answer
+    assert all(term in hit.clause.text for term in hit.matched_terms)
+
+
+def test_bai_dun_wang_ranks_qinghai_item_24_first(default_retriever):
+    top = default_retriever.search("百吨王", k=5).hits[0]
+    assert top.clause.id.startswith("qinghai-2020:") and top.clause.id.endswith("-24")
+    assert "百吨王" in top.matched_terms
+    assert top.citation.startswith("【青海省·2020年·") and "第24项" in top.citation
+
+
+def test_hazardous_chemicals_in_zhejiang_finds_a_repaired_clause(default_retriever):
+    result = default_retriever.search("浙江危化品安全整治", k=5)
+    assert result.filters.provinces == ("浙江省",)
+    assert all(h.clause.province == "浙江省" for h in result.hits)
+    assert any("mojibake-repaired" in h.clause.flags for h in result.hits[:3])
+
+
+def test_filter_in_question_restricts_and_is_reported(default_retriever):
+    result = default_retriever.search("青海 2020 消防车通道", k=10)
+    assert result.filters.detected == ("青海省", "2020年")
+    assert result.hits and all(h.clause.province == "青海省" for h in result.hits)
+    assert result.hits[0].clause.id.endswith("-15")
+    assert "消防车通道" in result.hits[0].matched_terms
+
+
+@pytest.mark.parametrize("question", ["医保报销比例是多少", "如何申请出国签证", "今天天气怎么样"])
+def test_questions_outside_the_corpus_are_flagged_low_confidence(default_retriever, question):
+    assert default_retriever.search(question).low_confidence
+
+
+@pytest.mark.parametrize(
+    "question", ["消防车通道", "烟花爆竹", "危化品", "百吨王", "如何防止电动车在楼道充电起火"]
+)
+def test_on_topic_questions_are_not_flagged(default_retriever, question):
+    assert not default_retriever.search(question).low_confidence
+
+
+def test_second_load_reuses_the_index_without_embedding(default_retriever, tmp_path):
+    index_dir = tmp_path / "index"
+    shutil.copytree(default_retriever.backend.folder, index_dir)
+    vectors = index_dir / "dense" / "vectors.npy"
+    before = vectors.stat().st_mtime_ns
+    messages: list[str] = []
+    again = Retriever.load(index_dir, progress=False, log=messages.append)
+    assert again.backend.embedded == 0
+    assert not any("embedded" in m or "rebuild" in m for m in messages)
+    assert vectors.stat().st_mtime_ns == before
+    assert ids(again.search("百吨王", k=3)) == ids(default_retriever.search("百吨王", k=3))
+
+
+def test_truncated_vectors_file_triggers_a_rebuild_with_a_message(default_retriever, tmp_path):
+    index_dir = tmp_path / "index"
+    shutil.copytree(default_retriever.backend.folder, index_dir)
+    vectors = index_dir / "dense" / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[: vectors.stat().st_size // 2])
+    messages: list[str] = []
+    rebuilt = Retriever.load(index_dir, progress=False, log=messages.append)
+    assert any("rebuild" in m for m in messages), messages
+    assert rebuilt.backend.embedded == len(rebuilt.clauses)
+    assert ids(rebuilt.search("百吨王", k=3)) == ids(default_retriever.search("百吨王", k=3))
