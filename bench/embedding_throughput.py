@@ -43,7 +43,9 @@ def seed_passages(max_chars: int) -> list[str]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     splitter = RecursiveCharacterTextSplitter(
-        chunk_size=max_chars, chunk_overlap=0, separators=["\n", "。", "；", "，", ""],
+        chunk_size=max_chars,
+        chunk_overlap=0,
+        separators=["\n", "。", "；", "，", ""],
         keep_separator="end",
     )
     passages: list[str] = []
@@ -159,7 +161,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     parser.add_argument(
-        "--batch-sizes", default=f"1,8,{BATCH_SIZE}",
+        "--batch-sizes",
+        default=f"1,8,{BATCH_SIZE}",
         type=lambda s: [int(x) for x in s.split(",")],
     )
     parser.add_argument("--repeat", type=int, default=3)

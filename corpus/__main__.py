@@ -62,6 +62,8 @@ def _table(documents: list[LoadedDocument], errors: list[LoadError]) -> int:
         "year",
         "clauses",
         "items",
+        "leaves",
+        "paragraphs",
         "points",
         "split→parts",
         "flags",
@@ -90,25 +92,38 @@ def _row(doc: LoadedDocument) -> tuple[str, ...]:
         str(meta.year or "?"),
         str(counts["clauses"]),
         str(counts["items"]),
+        str(counts["leaves"]),
+        str(counts["paragraphs"]),
         str(counts["points"]),
         f"{counts['split']}→{counts['parts']}",
         ", ".join(f"{f}×{n}" for f, n in sorted(flags.items())) or "-",
         "+".join(sources),
-        doc.cleaning.summary(),
+        _cleaned(doc),
     )
 
 
+def _cleaned(doc: LoadedDocument) -> str:
+    """What cleaning removed, and how many clauses repeated an earlier one's text."""
+    summary = doc.cleaning.summary()
+    parts = [summary] if summary != "-" else []
+    if doc.dropped:
+        parts.append(f"repeated clauses {len(doc.dropped)}")
+    return ", ".join(parts) or "-"
+
+
 def document_counts(doc: LoadedDocument) -> dict[str, int]:
-    """Clause records; numbered items and leaves; paragraphs and points (each counted once
-    however many parts it was split into); clauses split; parts they were split into."""
+    """Clause records; numbered items, leaves, paragraphs and points (each counted once
+    however many parts it was split into); clauses split, and the parts they became."""
     kinds: dict[str, set[str]] = {}
     for clause in doc.clauses:
         kinds.setdefault(clause.kind, set()).add(clause.id.split("~")[0])
     split = {c.id.split("~")[0] for c in doc.clauses if c.parts > 1}
     return {
         "clauses": len(doc.clauses),
-        "items": len(kinds.get("item", set()) | kinds.get("leaf", set())),
-        "points": len(kinds.get("point", set()) | kinds.get("paragraph", set())),
+        "items": len(kinds.get("item", ())),
+        "leaves": len(kinds.get("leaf", ())),
+        "paragraphs": len(kinds.get("paragraph", ())),
+        "points": len(kinds.get("point", ())),
         "split": len(split),
         "parts": sum(1 for c in doc.clauses if c.parts > 1),
     }

@@ -34,6 +34,15 @@ _META_KEYS = (
 )
 #: ``- 分類:行業動態``: a list-style key/value line of a scraped page's header.
 _META_LINE = re.compile(rf"^[-–—•·*]\s*(?:{_META_KEYS})\s*[:：]")
+#: Keys that only a web page's header starts a line with, so no bullet is needed
+#: (``发布时间：2023-11-23 来源：省应急厅 浏览次数：12``); ``时间：`` is left alone, since a
+#: meeting notice legitimately starts a line with it.
+_WEB_KEYS = (
+    "發布時間|发布时间|發佈時間|發布日期|发布日期|來源|来源|訪問量|访问量|瀏覽次數|浏览次数|"
+    "瀏覽量|浏览量|點擊數|点击数|點擊量|点击量|責任編輯|责任编辑|字號|字号"
+)
+_WEB_META_LINE = re.compile(rf"^(?:{_WEB_KEYS})\s*[:：]")
+_MAX_META_LINE = 80
 #: Navigation and footer lines of a web page, matched whole.
 _CHROME_LINE = re.compile(
     r"^(?:新聞資訊|新闻资讯|新聞中心|新闻中心|更多產品|更多产品|更多新聞|更多新闻|"
@@ -112,7 +121,7 @@ def _mark_boilerplate(lines: list[str], reasons: list[str | None]) -> None:
     for i, line in enumerate(lines):
         if reasons[i] is not None:
             continue
-        if _META_LINE.match(line):
+        if _META_LINE.match(line) or (len(line) <= _MAX_META_LINE and _WEB_META_LINE.match(line)):
             reasons[i] = WEB_META
         elif _CHROME_LINE.match(line):
             reasons[i] = WEB_CHROME
@@ -144,8 +153,10 @@ def _mark_summaries(lines: list[str], reasons: list[str | None]) -> None:
 
 def _mark_page_titles(lines: list[str], reasons: list[str | None]) -> None:
     """A short title-like line wedged between web chrome (or the file start) and more web
-    chrome is the page's title bar, not the document: the document's own title follows the
-    header block and is kept."""
+    chrome is the page's title bar — but only when the document brings its own title: the
+    first line kept after the header must be title-like too (004: the page says
+    2021年浙江省…工作要點 twice, the document 2021年全省…工作要點). Otherwise the page title is
+    the only title there is, and it stays."""
     chrome = {WEB_META, WEB_CHROME, SUMMARY}
 
     def neighbour(i: int, step: int) -> str | None:
@@ -156,12 +167,25 @@ def _mark_page_titles(lines: list[str], reasons: list[str | None]) -> None:
             return "edge"
         return reasons[j]
 
-    for i, line in enumerate(lines):
-        if reasons[i] is not None or len(line) > _MAX_SUMMARY_LINE or _SENTENCE_PUNCT.search(line):
-            continue
-        before, after = neighbour(i, -1), neighbour(i, 1)
-        if (before in chrome or before == "edge") and after in chrome:
+    candidates = [
+        i
+        for i, line in enumerate(lines)
+        if reasons[i] is None
+        and _is_short_title(line)
+        and neighbour(i, -1) in (*chrome, "edge")
+        and neighbour(i, 1) in chrome
+    ]
+    for i in candidates:
+        following = next(
+            (j for j in range(i + 1, len(lines)) if reasons[j] is None and j not in candidates),
+            None,
+        )
+        if following is not None and _is_short_title(lines[following]):
             reasons[i] = PAGE_TITLE
+
+
+def _is_short_title(line: str) -> bool:
+    return len(line) <= _MAX_SUMMARY_LINE and not _SENTENCE_PUNCT.search(line)
 
 
 def _mark_attachments(lines: list[str], reasons: list[str | None]) -> None:

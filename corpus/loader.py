@@ -34,7 +34,8 @@ Span = tuple[int, int]
 @dataclass(frozen=True)
 class LoadedDocument:
     """One document as loaded: its metadata, clean text (what clause offsets refer to), the
-    cleaning report, the mojibake spans, the parse and its final clauses."""
+    cleaning report, the mojibake spans, the parse and its final clauses; ``dropped`` holds
+    the ids of clauses left out because an earlier clause has the same text."""
 
     path: Path
     meta: DocMeta
@@ -44,6 +45,7 @@ class LoadedDocument:
     unrepaired: tuple[Span, ...]
     structure: Structure
     clauses: tuple[Clause, ...]
+    dropped: tuple[str, ...] = ()
 
 
 def document_files(folder: Path) -> list[Path]:
@@ -108,15 +110,18 @@ def load_document(path: Path, manifest_entry: dict | None = None) -> LoadedDocum
     cleaning = clean_text(raw)
     repair = repair_mojibake(cleaning.text)
     text = repair.text
-    meta = document_meta(path, text, manifest_entry)
+    # Metadata is read off the raw text: a scraped page's 來源/發布時間 lines, which cleaning
+    # removes from the document, are exactly where an unlisted page states issuer and date.
+    meta = document_meta(path, raw, manifest_entry)
     structure = parse_structure(text, meta.title)
     repaired = tuple(tuple(s) for s in repair.repaired)
     unrepaired = tuple(tuple(s) for s in repair.unrepaired)
-    base_flags = _meta_flags(meta)
-    clauses: list[Clause] = []
-    for segment in structure.segments:
-        flags = base_flags + _mojibake_flags(segment.start, segment.end, repaired, unrepaired)
-        clauses.extend(_clauses_of(segment, text, meta, flags))
+    flags = _meta_flags(meta)
+    clauses = [
+        replace(c, flags=c.flags + _mojibake_flags(c.start, c.end, repaired, unrepaired))
+        for segment in structure.segments
+        for c in _clauses_of(segment, text, meta, flags)
+    ]
     if not clauses:
         raise ValueError(f"{path.name} holds no text once cleaned")
     return LoadedDocument(
@@ -187,9 +192,11 @@ def _deduplicated(documents: list[LoadedDocument]) -> list[LoadedDocument]:
     result = []
     for doc in documents:
         kept: list[Clause] = []
+        dropped: list[str] = []
         for clause in doc.clauses:
             key = re.sub(r"\s+", " ", clause.text).strip()
             if key in seen_texts:
+                dropped.append(clause.id)
                 continue
             seen_texts.add(key)
             clause_id, n = clause.id, 1
@@ -198,5 +205,5 @@ def _deduplicated(documents: list[LoadedDocument]) -> list[LoadedDocument]:
                 clause_id = f"{clause.id}_{n}"
             seen_ids.add(clause_id)
             kept.append(clause if clause_id == clause.id else replace(clause, id=clause_id))
-        result.append(replace(doc, clauses=tuple(kept)))
+        result.append(replace(doc, clauses=tuple(kept), dropped=tuple(dropped)))
     return result

@@ -90,7 +90,9 @@ def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     except UnicodeDecodeError:
         raise ManifestError(f"{path}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        raise ManifestError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise ManifestError(
+            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
     documents = data.get("documents") if isinstance(data, dict) else None
     if not isinstance(documents, list):
         raise ManifestError(f'{path}: expected an object with a "documents" list')
@@ -98,7 +100,11 @@ def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     doc_ids: set[str] = set()
     for number, entry in enumerate(documents, start=1):
         where = f"{path}: document {number}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str) or not entry["file"]:
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("file"), str)
+            or not entry["file"]
+        ):
             raise ManifestError(f'{where}: expected an object with a "file" name')
         name = entry["file"]
         if name in entries:

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from corpus.plausibility import char_logp, is_rare
+from corpus.plausibility import char_logp, is_rare, word_logp
 from corpus.script import to_simplified
 
 #: The mark put where a character's bytes are lost for good.
@@ -44,8 +45,13 @@ _MARK = re.compile(r"[?\ufffd]")
 # a few characters at the next ASCII byte: a digit, a comma, a Latin letter).
 _MAX_RUN = 40
 # How much more plausible (mean natural-log frequency per character) a re-decoded stretch
-# must be than the stretch as it stands: e^3 ≈ 20 times, so ordinary text is never touched.
-_MARGIN = 3.0
+# must be than the stretch as it stands: e^1.5 ≈ 4.5 times. Ordinary text is safe anyway:
+# re-read one byte out of step, real Chinese turns into debris and only loses plausibility.
+_MARGIN = 1.5
+# Characters of context on each side when lead bytes compete on words.
+_CONTEXT = 3
+# A first character less than twice as likely (in context) as the runner-up is not chosen.
+_AMBIGUOUS = math.log(2.0)
 # GBK's euro sign (Windows code page 936); Python's gbk codec lacks it but pages have it.
 _EURO = 0x80
 # A lost character scores like one in a million characters of running text.
@@ -80,15 +86,35 @@ class _Fix:
 def repair_mojibake(text: str) -> Repair:
     """Repair every lead-byte loss in ``text``; text without such damage is returned unchanged."""
     fixes: list[_Fix] = []
+    evidence = _Evidence(text)
     pos = 0
     while (match := _MARK.search(text, pos)) is not None:
-        fix = _known_loss(text, match.start()) or _lost_lead_byte(text, match.start())
+        fix = _known_loss(text, match.start()) or _lost_lead_byte(text, match.start(), evidence)
         if fix is None:
             pos = match.end()
             continue
         fixes.append(fix)
         pos = fix.end
     return _apply(text, fixes)
+
+
+class _Evidence:
+    """Character pairs of the document itself, counted on first use.
+
+    A document repeats its own vocabulary: when 落實 occurs twenty times in it, a damaged
+    ``?實`` is far more likely 落實 than 其實, though 其实 is the commoner word in general
+    (a cache language model, in speech-recognition terms).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._pairs: Counter[str] | None = None
+
+    def log_count(self, pair: str) -> float:
+        if self._pairs is None:
+            simplified = to_simplified(self._text)
+            self._pairs = Counter(simplified[i : i + 2] for i in range(len(simplified) - 1))
+        return math.log1p(self._pairs[to_simplified(pair)])
 
 
 def _apply(text: str, fixes: list[_Fix]) -> Repair:
@@ -125,28 +151,49 @@ def _known_loss(text: str, start: int) -> _Fix | None:
         if len(last) != 2 or not run or raw is None or not raw.startswith(last[1:]):
             return None
         fix = _redecode(text, after, run, end, last[0])
+        old = _MARK.sub("", text[after : fix.end])
+        if not old or _score(fix.text.replace(LOST, "")) - _score(old) < _MARGIN:
+            return None  # the text after the marker reads better as it is: not this loss
         return _Fix(start, fix.end, word[:-1] + fix.text, fix.complete)
     return None
 
 
-def _lost_lead_byte(text: str, start: int) -> _Fix | None:
+def _lost_lead_byte(text: str, start: int, evidence: _Evidence) -> _Fix | None:
     """Re-decode the run after a mark with the best lead byte, if clearly more plausible.
 
-    The mark itself stood for the lost lead byte, so it is replaced along with the run.
+    The mark stood for the lost lead byte, so it is replaced along with the run. The bytes
+    after the first re-decoded character are certain; that part must beat the run as it
+    stands by :data:`_MARGIN` per character, and lose no byte (a partial re-reading of an
+    unknown word is a guess). The first character is the choice: lead bytes compete on words
+    in context (:func:`word_logp`) and on the document's own character pairs
+    (:class:`_Evidence`); when the two best are close, it becomes :data:`LOST` (flagged).
     """
     run, end = _run(text, start + 1)
     if not run or run[0].isascii() or _encode(run) is None:
         return None
-    best: tuple[float, _Fix] | None = None
+    before = text[max(0, start - _CONTEXT) : start]
+    choices: list[tuple[float, _Fix]] = []
     for lead in range(0x81, 0xFF):
         fix = _redecode(text, start + 1, run, end, lead)
-        old = text[start + 1 : fix.end].replace(LOST, "")
-        gain = _score(fix.text) - _score(old)
-        if best is None or gain > best[0]:
-            best = (gain, fix)
-    if best is None or best[0] < _MARGIN:
+        old = _MARK.sub("", text[start + 1 : fix.end])
+        certain = fix.text[1:] or fix.text
+        if not fix.complete or not old or _score(certain) - _score(old) < _MARGIN:
+            continue
+        after = text[fix.end : fix.end + _CONTEXT]
+        following = (fix.text + after)[:2]
+        score = (
+            word_logp(before + fix.text + after)
+            + evidence.log_count(following)
+            + evidence.log_count(before[-1:] + fix.text[0])
+        )
+        choices.append((score, fix))
+    if not choices:
         return None
-    return _Fix(start, best[1].end, best[1].text, best[1].complete)
+    choices.sort(key=lambda choice: choice[0], reverse=True)
+    best = choices[0][1]
+    if len(choices) > 1 and choices[0][0] - choices[1][0] < _AMBIGUOUS:
+        return _Fix(start, best.end, LOST + best.text[1:], complete=False)
+    return _Fix(start, best.end, best.text, complete=True)
 
 
 def _redecode(text: str, start: int, run: str, end: int, lead: int) -> _Fix:

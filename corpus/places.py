@@ -73,7 +73,9 @@ def _city_stands(text: str, position: int, name: object) -> bool:
 
 
 def _county_in_full(text: str, position: int, name: object) -> bool:
-    return isinstance(name, str) and len(name) >= _MIN_COUNTY_NAME and text.startswith(name, position)
+    return (
+        isinstance(name, str) and len(name) >= _MIN_COUNTY_NAME and text.startswith(name, position)
+    )
 
 
 def _short_city(name: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.script import to_simplified
@@ -30,7 +31,7 @@ _SYMBOL_PER_MILLE: dict[str, float] = {
     **dict.fromkeys(",，", 35.0),
     "、": 31.0,
     **dict.fromkeys("。.．", 22.0),
-    **dict.fromkeys("“”\"", 7.0),
+    **dict.fromkeys('“”"', 7.0),
     "　": 7.0,
     **dict.fromkeys("()（）", 5.0),
     **dict.fromkeys("0123456789０１２３４５６７８９", 3.0),
@@ -42,25 +43,39 @@ _SYMBOL_PER_MILLE: dict[str, float] = {
 }
 # A Latin letter inside Chinese text is rare (model names, "A级"); rarer than any punctuation.
 _LATIN_PER_MILLE = 0.1
+# Longest dictionary word tried when segmenting (jieba's words rarely exceed this).
+_MAX_WORD = 6
 # Anything never seen (bopomofo, box drawing, kana, private use …): about one in ten million.
 _FLOOR_PER_MILLE = 1e-4
 
 
+@dataclass(frozen=True)
+class _Dictionary:
+    words: dict[str, int]  # jieba's word frequencies
+    word_total: int
+    chars: Counter[str]  # each word's frequency credited to each of its characters
+    char_total: int
+
+
 @lru_cache(maxsize=1)
-def _ideograph_counts() -> tuple[Counter[str], int]:
-    """Character counts credited from jieba's dictionary (word frequency to each character)."""
+def _dictionary() -> _Dictionary:
+    """jieba's dictionary file, read directly (no need to build jieba's prefix dictionary)."""
     import jieba
 
-    counts: Counter[str] = Counter()
+    words: dict[str, int] = {}
+    chars: Counter[str] = Counter()
     with jieba.get_dict_file() as handle:
         for raw in handle:
             parts = raw.decode("utf-8").split()
             if len(parts) < 2:
                 continue
             word, freq = parts[0], int(parts[1])
+            if freq <= 0:
+                continue
+            words[word] = freq
             for ch in word:
-                counts[ch] += freq
-    return counts, sum(counts.values())
+                chars[ch] += freq
+    return _Dictionary(words, sum(words.values()), chars, sum(chars.values()))
 
 
 def is_ideograph(ch: str) -> bool:
@@ -70,9 +85,9 @@ def is_ideograph(ch: str) -> bool:
 def char_logp(ch: str) -> float:
     """Natural log of the share of running text that is ``ch`` (``ch`` already Simplified)."""
     if is_ideograph(ch):
-        counts, total = _ideograph_counts()
-        count = counts.get(ch, 0)
-        per_mille = 1000.0 * _IDEOGRAPH_SHARE * count / total if count else _FLOOR_PER_MILLE
+        dictionary = _dictionary()
+        count = dictionary.chars.get(ch, 0)
+        per_mille = 1000.0 * _IDEOGRAPH_SHARE * count / dictionary.char_total if count else 0.0
     elif ch in _SYMBOL_PER_MILLE:
         per_mille = _SYMBOL_PER_MILLE[ch]
     elif ch.isascii() and ch.isalpha():
@@ -103,3 +118,27 @@ def is_rare(ch: str, *, per_mille: float = 0.001) -> bool:
     if len(simplified) != 1:
         return False
     return char_logp(simplified) < math.log(per_mille / 1000.0)
+
+
+def word_logp(text: str) -> float:
+    """Log-probability of ``text`` (Simplified first) under its best segmentation into jieba
+    dictionary words; characters that are no word score as in :func:`char_logp`.
+
+    A unigram of characters cannot tell 重點 from 地點 (both common characters); words can.
+    Only readings of equal length should be compared: the score is a total, not a mean.
+    """
+    simplified = to_simplified(text)
+    dictionary = _dictionary()
+    log_total = math.log(dictionary.word_total)
+    best = [0.0] + [float("-inf")] * len(simplified)
+    for i, ch in enumerate(simplified):
+        if best[i] == float("-inf"):
+            continue
+        single = dictionary.words.get(ch)
+        step = math.log(single) - log_total if single else char_logp(ch)
+        best[i + 1] = max(best[i + 1], best[i] + step)
+        for j in range(i + 2, min(i + _MAX_WORD, len(simplified)) + 1):
+            freq = dictionary.words.get(simplified[i:j])
+            if freq:
+                best[j] = max(best[j], best[i] + math.log(freq) - log_total)
+    return best[-1]

@@ -38,7 +38,10 @@ _CP936_EURO = "cp936-euro"
 
 
 def _cp936_euro(error: UnicodeError) -> tuple[str, int]:
-    if isinstance(error, UnicodeDecodeError) and error.object[error.start : error.start + 1] == b"\x80":
+    if (
+        isinstance(error, UnicodeDecodeError)
+        and error.object[error.start : error.start + 1] == b"\x80"
+    ):
         return "€", error.start + 1
     raise error
 
@@ -95,7 +98,10 @@ def read_document(path: Path) -> str:
 def normalise_newlines(text: str) -> str:
     """``\\r\\n`` and lone ``\\r`` (and the Unicode line/paragraph separators) become ``\\n``."""
     return (
-        text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n")
     )
 
 
@@ -109,7 +115,11 @@ def decode_text(data: bytes, path: Path) -> str:
     """
     if _looks_binary(data):
         raise DocumentReadError(path, "not a text document (binary data)")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(codec)
@@ -138,23 +148,22 @@ def decode_text(data: bytes, path: Path) -> str:
 
 
 def _candidate_codecs(data: bytes) -> list[str]:
-    """Encodings to try, charset-normalizer's proposals first, families widened."""
+    """Encodings to try: charset-normalizer's proposals first (GB family as GB18030, Big5 as
+    its three variants), then GB18030 and Big5 in any case."""
     from charset_normalizer import from_bytes
 
-    proposed = [match.encoding.lower() for match in from_bytes(data)]
     codecs: list[str] = []
-    cjk = False
-    for name in proposed:
+    for match in from_bytes(data):
+        name = match.encoding.lower()
         if name in _GB_FAMILY:
             codecs.append("gb18030")
-            cjk = True
         elif name in _BIG5_FAMILY:
             codecs.extend(_BIG5_CODECS)
-            cjk = True
         else:
             codecs.append(name)
-    if cjk or not codecs:
-        codecs.extend(("gb18030", *_BIG5_CODECS))
+    # Short Chinese files are often proposed a Latin or Cyrillic code page; the Chinese
+    # readings always compete (plausibility decides), as this corpus is Chinese.
+    codecs.extend(("gb18030", *_BIG5_CODECS))
     return list(dict.fromkeys(codecs))
 
 

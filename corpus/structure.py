@@ -1,10 +1,10 @@
-"""Structure: one parser for the numbering of Chinese official documents.
+"""Structure: how a Chinese official document is laid out, from its numbering.
 
-Numbering levels, outermost first: ``一、`` / ``（一）`` or ``(一)`` / ``1.`` ``1．`` ``1、`` /
-``（1）`` or ``(1)``. A document may skip a level (000 goes from 一、 straight to 1.), and its
-``1.`` items may be numbered through the whole document (000: 1–44) or restart in every block
-(001, 004); the parser tells the two apart from the numbers themselves, because that decides
-how an item is cited (``四、第22项`` versus ``二、（三）4``).
+Cover notice, title, preamble, then numbered blocks (the levels are in
+:mod:`corpus.numbering`). A document may skip a level (000 goes from 一、 straight to 1.), and
+its ``1.`` items may be numbered through the whole document (000: 1–44) or restart in every
+block (001, 004); the parser tells the two apart from the numbers themselves, because that
+decides how an item is cited (``四、第22项`` versus ``二、（三）4``).
 
 Documents without numbering (briefings, meeting reports) are read as paragraphs, and
 enumerations inside a paragraph (``一是…二是…``, ``一要…二要…``) become points.
@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.clause import Kind
+from corpus.numbering import Marker, find_points, line_marker
 from corpus.script import to_simplified
 
 #: The cited label of the cover notice and of the preamble, and of a closing signature.
@@ -26,18 +27,6 @@ NOTICE_LABEL = "印发通知"
 PREAMBLE_LABEL = "前言"
 CLOSING_LABEL = "落款"
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = "一二三四五六七八九十"
-_NUMERAL = re.compile("(?:([一二三四五六七八九])?(十))?([一二三四五六七八九])?")
-
-#: (level, pattern) of a numbered line; the first group is the number, the match end is where
-#: the line's own text starts.
-_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^([{_CN}]{{1,3}})、\s*")),
-    (2, re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*")),
-    (3, re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*")),
-    (4, re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*")),
-)
 _SENTENCE_END = "。；;！!？?"
 _ANY_PUNCT = re.compile(r"[，,。；;：:！!？?]")
 _DATE_LINE = re.compile(
@@ -47,9 +36,6 @@ _DOC_TYPE_WORDS = re.compile(
     r"要点|要點|通知|意见|意見|方案|办法|辦法|规定|規定|简报|簡報|报告|報告|计划|計劃|决定|決定|"
     r"细则|細則|会议|會議|条例|條例|纪要|紀要|通报|通報|召开|召開|规划|規劃"
 )
-#: ``一是`` / ``二要`` at the start of a paragraph or right after punctuation (``统一是`` is
-#: not a point).
-_POINT = re.compile(rf"(?:^|(?<=[。；;，,：:！!？?\s]))([{_CN}]{{1,2}})(是|要)")
 #: A heading line is "title only" when, past its number, it is one short sentence.
 MAX_TITLE_CHARS = 50
 MAX_TITLE_LINE = 60
@@ -89,53 +75,15 @@ class _Line:
     text: str
 
 
-@dataclass(frozen=True)
-class _Marker:
-    level: int
-    number: int
-    rest: int  # offset of the line's own text, past the number
-
-    def label(self) -> str:
-        if self.level == 1:
-            return f"{to_chinese_numeral(self.number)}、"
-        if self.level == 2:
-            return f"（{to_chinese_numeral(self.number)}）"
-        if self.level == 3:
-            return str(self.number)
-        return f"（{self.number}）"
-
-
 @dataclass
 class _Block:
-    marker: _Marker
+    marker: Marker
     lines: list[_Line]
     parents: list[_Block]
 
     @property
     def head(self) -> _Line:
         return self.lines[0]
-
-
-def parse_chinese_numeral(text: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十三 → 23 (what numbering uses, up to 99).
-
-    Raises ValueError for anything else (``一二``), so such a line is not taken as numbered.
-    """
-    match = _NUMERAL.fullmatch(text)
-    if not text or match is None:
-        raise ValueError(f"not a Chinese numeral: {text!r}")
-    tens_digit, ten, units = match.groups()
-    tens = (_CN_DIGITS[tens_digit] if tens_digit else 1) if ten else 0
-    return tens * 10 + (_CN_DIGITS[units] if units else 0)
-
-
-def to_chinese_numeral(number: int) -> str:
-    """The inverse of :func:`parse_chinese_numeral` for 1–99."""
-    digits = "零一二三四五六七八九"
-    if number < 10:
-        return digits[number]
-    tens, units = divmod(number, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[units] if units else "")
 
 
 def parse_structure(text: str, title_hint: str = "") -> Structure:
@@ -146,7 +94,7 @@ def parse_structure(text: str, title_hint: str = "") -> Structure:
     title-like lines before the body; the title line itself is never a clause.
     """
     lines = _split_lines(text)
-    markers = [_marker(line.text) for line in lines]
+    markers = [line_marker(line.text) for line in lines]
     body = next((i for i, m in enumerate(markers) if m is not None), None)
     if body is None or sum(m is not None for m in markers) < 2:
         return _parse_paragraphs(lines)
@@ -179,19 +127,6 @@ def _split_lines(text: str) -> list[_Line]:
             lines.append(_Line(start, start + len(stripped), stripped))
         pos += len(raw) + 1
     return lines
-
-
-def _marker(line: str) -> _Marker | None:
-    for level, pattern in _MARKERS:
-        match = pattern.match(line)
-        if match:
-            raw = match.group(1)
-            try:
-                number = int(raw) if raw.isdigit() else parse_chinese_numeral(raw)
-            except ValueError:
-                return None
-            return _Marker(level, number, match.end())
-    return None
 
 
 def _is_title_like(line: str) -> bool:
@@ -236,7 +171,7 @@ def _front_matter(head: list[_Line], title_index: int | None) -> list[Segment]:
     return segments
 
 
-def _blocks(lines: list[_Line], markers: list[_Marker | None]) -> list[_Block]:
+def _blocks(lines: list[_Line], markers: list[Marker | None]) -> list[_Block]:
     """Group lines into numbered blocks (a numbered line and the unnumbered lines after it),
     each knowing its enclosing blocks: a marker closes every open block of its level or
     deeper, so skipped levels are fine."""
@@ -274,12 +209,12 @@ def _split_closing(last: _Block) -> list[_Line]:
     return closing
 
 
-def _is_title_only(line: str, marker: _Marker) -> bool:
+def _is_title_only(line: str, marker: Marker) -> bool:
     rest = line[marker.rest :].rstrip(_SENTENCE_END + "：:")
     return len(rest) <= MAX_TITLE_CHARS and not any(ch in rest for ch in _SENTENCE_END)
 
 
-def _heading_text(line: str, marker: _Marker) -> str:
+def _heading_text(line: str, marker: Marker) -> str:
     """A heading as it appears in paths: its line, cut after the first sentence when the line
     goes on with body text."""
     if _is_title_only(line, marker):
@@ -328,9 +263,8 @@ def _parse_paragraphs(lines: list[_Line]) -> Structure:
         title, lines = lines[0].text, lines[1:]
     segments: list[Segment] = []
     for n, line in enumerate(lines, start=1):
-        points = _points(line.text)
-        lead_end = line.start + (points[0][0] if points else len(line.text))
-        lead = line.text[: lead_end - line.start].rstrip()
+        points = find_points(line.text)
+        lead = line.text[: points[0][0] if points else len(line.text)].rstrip()
         if lead:
             segments.append(
                 Segment("paragraph", (f"p{n}",), f"¶{n}", (), line.start, line.start + len(lead))
@@ -348,23 +282,3 @@ def _parse_paragraphs(lines: list[_Line]) -> Structure:
                 )
             )
     return Structure(title, False, False, tuple(segments))
-
-
-def _points(paragraph: str) -> list[tuple[int, int, str]]:
-    """(start, end, marker) of the points of the first enumeration 一是, 二是 … (or 一要 …)
-    in a paragraph; empty unless at least two consecutive points are found."""
-    chain: list[tuple[int, str]] = []
-    suffix = ""
-    for match in _POINT.finditer(paragraph):
-        try:
-            number = parse_chinese_numeral(match.group(1))
-        except ValueError:
-            continue
-        if number == 1 and not chain:
-            chain, suffix = [(match.start(), match.group(0))], match.group(2)
-        elif chain and match.group(2) == suffix and number == len(chain) + 1:
-            chain.append((match.start(), match.group(0)))
-    if len(chain) < 2:
-        return []
-    ends = [start for start, _ in chain[1:]] + [len(paragraph)]
-    return [(start, end, marker) for (start, marker), end in zip(chain, ends, strict=True)]

@@ -41,7 +41,8 @@ jieba.setLogLevel(logging.WARNING)
 SEGMENTER_NAME = "jieba-words+cjk-bigrams+numbers/1"
 
 #: Terms every index knows even when the corpus never quotes them (危化品 is mostly written
-#: unquoted, and in the 浙江 seed it survives only through mojibake repair).
+#: unquoted, and in the 浙江 seed it survives only through mojibake repair). Changing this
+#: list changes tokens: bump :data:`SEGMENTER_NAME` with it.
 BUILTIN_TERMS: tuple[str, ...] = (
     "危化品",
     "危险化学品",
@@ -129,6 +130,12 @@ def cjk_bigrams(text: str) -> list[str]:
     return grams
 
 
+def _content(piece: str) -> str:
+    """``piece`` stripped and lower-cased, or "" for punctuation, whitespace, stopwords."""
+    word = piece.strip().lower()
+    return "" if not word or _PUNCT_OR_SPACE.match(word) or word in STOPWORDS else word
+
+
 class Segmenter:
     """Turns Simplified text into BM25 tokens and highlightable words.
 
@@ -173,20 +180,14 @@ class Segmenter:
     def words(self, text_norm: str) -> list[str]:
         """jieba words of ``text_norm`` in order, numbers whole, lower-cased Latin;
         punctuation, whitespace and stopwords dropped. For highlighting matched terms."""
-        out: list[str] = []
-        for piece, _ in self._pieces(text_norm):
-            word = piece.strip().lower()
-            if word and not _PUNCT_OR_SPACE.match(word) and word not in STOPWORDS:
-                out.append(word)
-        return out
+        return [word for piece, _ in self._pieces(text_norm) if (word := _content(piece))]
 
     def tokens(self, text_norm: str) -> list[str]:
         """What goes into BM25: :meth:`words`, the bare digits of numbers with units
         (``150座`` also yields ``150``) and the CJK bigrams of the text."""
         out: list[str] = []
         for piece, bare in self._pieces(text_norm):
-            word = piece.strip().lower()
-            if word and not _PUNCT_OR_SPACE.match(word) and word not in STOPWORDS:
+            if word := _content(piece):
                 out.append(word)
             if bare is not None:
                 out.append(bare)

@@ -13,15 +13,12 @@ and otherwise says why in one line and (re)builds it, re-embedding only what it 
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
 import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +27,7 @@ from tqdm import tqdm
 
 from corpus.clause import Clause, Corpus
 from index.dense import DEFAULT_EF_SEARCH, HNSW_THRESHOLD, DenseIndex, Kind, resolve_kind
+from index.folder import build_lock, read_clauses, recover_swap, swap_in, write_clauses, write_json
 from index.lexical import LexicalIndex
 from index.manifest import (
     MANIFEST_FILE,
@@ -157,13 +155,13 @@ def open_index(
     if not clauses:
         raise ValueError("the corpus has no clauses; there is nothing to index")
     wanted_kind = resolve_kind(kind, len(clauses), hnsw_threshold) if kind != "auto" else None
-    with _build_lock(index_dir, log):
-        _recover_swap(index_dir)
+    with build_lock(index_dir, log):
+        recover_swap(index_dir)
         reuse: LocalIndex | None = None
-        if force:
-            log(f"rebuilding the index at {index_dir} (forced)")
-        elif not index_dir.exists():
+        if not index_dir.exists():
             log(f"building the index at {index_dir} (first use)")
+        elif force:
+            log(f"rebuilding the index at {index_dir} (forced)")
         else:
             try:
                 stored = load_index(
@@ -197,7 +195,7 @@ def load_index(
     """Load and verify a folder; :class:`IndexProblem` says what is wrong with it."""
     manifest = read_manifest(index_dir)
     check_manifest(manifest, index_dir, model=model, dim=dim, required=_required_files())
-    clauses = _read_clauses(index_dir / CLAUSES_FILE)
+    clauses = read_clauses(index_dir / CLAUSES_FILE)
     try:
         dense = DenseIndex.load(index_dir / DENSE_DIR, ef_search=ef_search)
     except (RuntimeError, ValueError, OSError) as error:
@@ -256,7 +254,10 @@ def _build(
     tmp = index_dir.parent / f".{index_dir.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         tmp.mkdir(parents=True)
-        _write_clauses(tmp / CLAUSES_FILE, clauses)
+    except OSError as error:
+        raise OSError(f"cannot write the index next to {index_dir}: {error}") from error
+    try:
+        write_clauses(tmp / CLAUSES_FILE, clauses)
         dense.save(tmp / DENSE_DIR)
         lexical.save(tmp / LEXICAL_DIR)
         timings = {
@@ -276,8 +277,8 @@ def _build(
             timings=timings,
             passage_text=PASSAGE_TEXT,
         )
-        _write_json(tmp / MANIFEST_FILE, manifest)
-        _swap_in(tmp, index_dir)
+        write_json(tmp / MANIFEST_FILE, manifest)
+        swap_in(tmp, index_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -335,71 +336,3 @@ def _data_files(folder: Path) -> list[str]:
     return sorted(
         path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()
     )
-
-
-def _read_clauses(path: Path) -> list[Clause]:
-    clauses = []
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                try:
-                    clauses.append(Clause.from_dict(json.loads(line)))
-                except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-                    raise IndexProblem(
-                        f"{CLAUSES_FILE} does not parse (line {number}: {error})"
-                    ) from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise IndexProblem(f"{CLAUSES_FILE} cannot be read ({error})") from error
-    return clauses
-
-
-def _write_clauses(path: Path, clauses: Sequence[Clause]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for clause in clauses:
-            handle.write(json.dumps(clause.to_dict(), ensure_ascii=False) + "\n")
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
-def _swap_in(tmp: Path, index_dir: Path) -> None:
-    """Replace ``index_dir`` by ``tmp``: move the old folder aside, rename the new one in,
-    then delete the old one (a folder cannot be renamed over a non-empty folder)."""
-    old = index_dir.parent / f".{index_dir.name}.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if index_dir.exists():
-        index_dir.rename(old)
-    tmp.rename(index_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _recover_swap(index_dir: Path) -> None:
-    """Finish what a process killed during :func:`_swap_in` or a build left behind:
-    put the old folder back if the new one never arrived, remove stray temporaries."""
-    old = index_dir.parent / f".{index_dir.name}.old"
-    if old.exists():
-        if index_dir.exists():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            old.rename(index_dir)
-    for stray in index_dir.parent.glob(f".{index_dir.name}.tmp-*"):
-        shutil.rmtree(stray, ignore_errors=True)
-
-
-@contextmanager
-def _build_lock(index_dir: Path, log: Log) -> Iterator[None]:
-    """Hold ``.{name}.lock`` next to the folder (fcntl.flock) for the duration."""
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = index_dir.parent / f".{index_dir.name}.lock"
-    with lock_path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log(f"waiting for another process to finish building the index at {index_dir}")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

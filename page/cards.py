@@ -156,5 +156,5 @@ def cards(
 
 
 def notice(text: str, kind: str = "info") -> str:
-    """A short escaped message line (``kind``: ``info`` or ``warn``) for the chat."""
+    """A short escaped message line (``kind``: ``info``, ``scope`` or ``warn``) for the chat."""
     return f'<div class="qa-notice qa-{escape(kind)}">{escape(text)}</div>'

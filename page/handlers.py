@@ -183,7 +183,7 @@ def turn_messages(turn: Turn, *, simplified: bool = False) -> list[dict]:
         return [{"role": "assistant", "content": cards.notice(turn.notice, "warn")}]
     result = turn.result
     neighbours = dict(turn.neighbours)
-    scope = cards.notice(_scope_line(turn), "info")
+    scope = cards.notice(_scope_line(turn), "scope")
     if turn.answered:
         body = (
             cards.answer_sentence(result.hits[0], simplified=simplified)

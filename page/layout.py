@@ -66,6 +66,20 @@ document.addEventListener("click", function (event) {{
 }}
 </script>"""
 
+#: After an answer arrives, scroll the chat so the answer's first line (not its last card) is
+#: in view; Gradio's own autoscroll would jump to the bottom of a long answer. The delay lets
+#: the chatbot draw the new message first.
+SCROLL_TO_ANSWER = """() => { setTimeout(() => {
+  const found = document.querySelectorAll("#qa-chat .qa-answer, #qa-chat .qa-notice.qa-warn");
+  const target = found[found.length - 1];
+  if (!target) return;
+  let box = target.parentElement;
+  while (box && !(box.scrollHeight > box.clientHeight + 4
+         && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+  if (!box) return;
+  box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top - 56;
+}, 300); }"""
+
 CSS = """
 .qa-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: 10px 12px; margin: 10px 0; background: var(--background-fill-primary); }
@@ -89,7 +103,7 @@ CSS = """
   padding-left: 8px; margin: 6px 0; }
 .qa-neighbour-label { display: block; font-size: 12px; color: var(--body-text-color-subdued); }
 .qa-notice.qa-warn { font-weight: 600; color: #b45309; }
-.qa-notice.qa-info { font-size: 12px; color: var(--body-text-color-subdued); }
+.qa-notice.qa-info, .qa-notice.qa-scope { font-size: 12px; color: var(--body-text-color-subdued); }
 """
 
 
@@ -125,6 +139,8 @@ def build_qa_tab(retriever: Any) -> None:
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(
                 label=msg.LABEL_CHAT,
+                show_label=False,
+                autoscroll=False,
                 elem_id="qa-chat",
                 height=640,
                 layout="panel",
@@ -182,11 +198,13 @@ def build_qa_tab(retriever: Any) -> None:
     outputs = [chatbot, conversation, detected, download]
     inputs = [question, conversation, provinces, years, k, simplified]
     for trigger in (question.submit, ask.click):
-        trigger(on_ask, inputs, [*outputs, question], api_visibility="private")
+        trigger(on_ask, inputs, [*outputs, question], api_visibility="private").then(
+            None, js=SCROLL_TO_ANSWER
+        )
     detected.input(
         on_refine, [detected, conversation, provinces, years, k, simplified], outputs,
         api_visibility="private",
-    )  # fmt: skip
+    ).then(None, js=SCROLL_TO_ANSWER)  # fmt: skip
     simplified.change(
         lambda conv, simple: handlers.chat_messages(conv, simplified=simple),
         [conversation, simplified], [chatbot], api_visibility="private",

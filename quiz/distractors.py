@@ -164,6 +164,8 @@ def _nearby_numbers(term: Term, rng: random.Random) -> list[str]:
         ]
         if term.kind == "percent":
             raw = [v for v in raw if v <= 100 or answer > 100]
-        values = sorted({round(v) if answer >= 5 else round(v, 1) for v in raw if v > 0})
+        # counts stay whole (no "1.6座"); only small percentages get a decimal
+        decimals = 1 if term.kind == "percent" and answer < 5 else 0
+        values = sorted({round(v, decimals) for v in raw if round(v, decimals) > 0})
         rng.shuffle(values)
     return [_renumber(term, v) for v in values if v != answer]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from corpus.clause import Clause
 from corpus.script import to_simplified
@@ -25,13 +26,13 @@ from quiz.questions import (
     make_multi,
 )
 from quiz.source import make_source
-from quiz.terms import Term, find_terms
+from quiz.terms import find_terms
 
 #: The clause kinds that are a document's body; notices, headings, closings are not quiz material.
 BODY_KINDS = frozenset({"item", "leaf", "paragraph", "point"})
 _MULTI_KINDS = ("department", "quoted", "title", "deadline", "percent", "figure")
 
-Attempt = Callable[[], "Question | None"]
+T = TypeVar("T")
 
 
 def body_clauses(clauses: Sequence[Clause]) -> list[Clause]:
@@ -107,33 +108,44 @@ def _attempts(
     corpus: list[Clause],
     rng: random.Random,
 ) -> Iterator[Question | None]:
-    """Candidate questions of one type, in a seeded random order, made lazily."""
+    """Candidate questions of one type, in a seeded random order, made lazily.
+
+    Documents take turns (a long document would otherwise fill the quiz), and for the blank
+    types so do term kinds: quoted terms outnumber figures and deadlines several times over.
+    """
     if qtype == "source":
-        order = list(body)
-        rng.shuffle(order)
-        return (make_source(c, corpus, rng) for c in order)
+        clauses = _in_turns(body, lambda c: c.doc.doc_id, rng)
+        return (make_source(c, corpus, rng) for c in clauses)
     if qtype == "multi":
         pairs = [(c, k) for c in body for k in _MULTI_KINDS]
-        rng.shuffle(pairs)
+        pairs = _in_turns(pairs, lambda p: p[0].doc.doc_id, rng)
         return (make_multi(c, k, pool, rng) for c, k in pairs)
     make = {"cloze": make_cloze, "choice": make_choice, "judge": make_judge}[qtype]
-    return (make(c, t, pool, rng) for c, t in _terms_by_kind_in_turn(body, rng))
+    terms = [(c, t) for c in body for t in find_terms(c.text)]
+    by_kind = _groups(terms, lambda p: p[1].kind)
+    spread = [_in_turns(group, lambda p: p[0].doc.doc_id, rng) for group in by_kind]
+    return (make(c, t, pool, rng) for c, t in _interleave(spread))
 
 
-def _terms_by_kind_in_turn(body: list[Clause], rng: random.Random) -> list[tuple[Clause, Term]]:
-    """Every (clause, term), shuffled within each kind, the kinds taking turns.
+def _groups(items: list[T], key: Callable[[T], str]) -> list[list[T]]:
+    """``items`` grouped by ``key``, groups in order of first appearance (never set order)."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return list(groups.values())
 
-    Quoted terms outnumber figures and deadlines several times over; taking kinds in turn
-    keeps a quiz from being all “提法” questions.
-    """
-    by_kind: dict[str, list[tuple[Clause, Term]]] = {kind: [] for kind in _MULTI_KINDS}
-    for clause in body:
-        for term in find_terms(clause.text):
-            by_kind[term.kind].append((clause, term))
-    queues = [items for items in by_kind.values() if items]
-    for items in queues:
-        rng.shuffle(items)
-    ordered: list[tuple[Clause, Term]] = []
-    for position in range(max((len(q) for q in queues), default=0)):
-        ordered.extend(q[position] for q in queues if position < len(q))
+
+def _in_turns(items: list[T], key: Callable[[T], str], rng: random.Random) -> list[T]:
+    """``items`` shuffled within each ``key`` group, the groups taking turns."""
+    groups = _groups(items, key)
+    for group in groups:
+        rng.shuffle(group)
+    return _interleave(groups)
+
+
+def _interleave(groups: list[list[T]]) -> list[T]:
+    """One from each group in turn until all are used up."""
+    ordered: list[T] = []
+    for position in range(max((len(g) for g in groups), default=0)):
+        ordered.extend(g[position] for g in groups if position < len(g))
     return ordered

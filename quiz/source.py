@@ -46,12 +46,12 @@ def make_source(clause: Clause, corpus: Sequence[Clause], rng: random.Random) ->
         source_label(c) not in ("", label) and excerpt_norm in c.text_norm for c in corpus
     ):
         return None
-    options = [label, *rng.sample(labels, min(3, len(labels)))]
+    options = [label, *_other_labels(clause, labels, corpus, rng)[:3]]
     rng.shuffle(options)
     masked = mask_places(excerpt, corpus)
     return Question(
         type="source",
-        stem=f"下列内容出自哪个省份、哪一年的文件？“{masked}”",
+        stem=f"下列内容出自哪个省份、哪一年的文件？“{masked}{'…' if len(excerpt) < len(clause.text.strip()) else ''}”",
         options=tuple(options),
         answer=LETTERS[options.index(label)],
         explanation=clause.text,
@@ -63,6 +63,19 @@ def make_source(clause: Clause, corpus: Sequence[Clause], rng: random.Random) ->
         year=clause.year,
         doc_id=clause.doc.doc_id,
     )
+
+
+def _other_labels(
+    clause: Clause, labels: list[str], corpus: Sequence[Clause], rng: random.Random
+) -> list[str]:
+    """The other documents' labels, those in the clause's script first: with only one
+    Traditional document among the options, a Traditional excerpt would answer itself."""
+    traditional = {source_label(c) for c in corpus if is_traditional(c)}
+    same = [x for x in labels if (x in traditional) == is_traditional(clause)]
+    other = [x for x in labels if x not in same]
+    rng.shuffle(same)
+    rng.shuffle(other)
+    return same + other
 
 
 def mask_places(text: str, corpus: Sequence[Clause]) -> str:
@@ -78,33 +91,43 @@ def mask_places(text: str, corpus: Sequence[Clause]) -> str:
 
 
 def _excerpt(text: str) -> str:
-    """Whole sentences from the start of the clause, about 40–150 characters."""
-    excerpt = ""
-    for sentence in _SENTENCE_END.split(text):
-        if excerpt and len(excerpt) + len(sentence) > _MAX_EXCERPT:
-            break
-        excerpt += sentence
-        if len(excerpt) >= _MIN_EXCERPT:
-            break
-    if len(excerpt) > _MAX_EXCERPT:
-        excerpt = excerpt[:_MAX_EXCERPT]
-    return excerpt.strip()
+    """The start of the clause, ending at a sentence end (or, failing that, a comma) between
+    about 40 and 150 characters: long enough to recognise, short enough to read."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    commas = [m.end() for m in re.finditer(r"[，,：:]", text)]
+    for stops in (ends, commas):
+        fitting = [e for e in stops if _MIN_EXCERPT <= e <= _MAX_EXCERPT]
+        if fitting:
+            return text[: fitting[0]].strip()
+    short = [e for e in ends if e < _MIN_EXCERPT]
+    return text[: short[-1] if short and len(text) > _MAX_EXCERPT else _MAX_EXCERPT].strip()
 
 
 def _difficulty(masked: str, clause: Clause) -> Difficulty:
-    """易 when a city or county still names the place, 中 when the script narrows it to the
-    Traditional documents, 难 otherwise."""
-    if _place_hint(to_simplified(masked)):
+    """易 when a city or county of the clause's own province is still named (成都市 → 四川),
+    中 when the script narrows it to the Traditional documents, 难 otherwise."""
+    text = to_simplified(masked)
+    if any(name in text for name in _places_by_province().get(clause.province, ())):
         return "易"
     return "中" if is_traditional(clause) else "难"
 
 
-@lru_cache(maxsize=4096)
-def _place_hint(text: str) -> bool:
-    """Whether cpca finds a province (through a city or county name) in the text."""
+@lru_cache(maxsize=1)
+def _places_by_province() -> dict[str, tuple[str, ...]]:
+    """Full names of cities and counties (cpca's table), by province.
+
+    Full names only ("甘孜县", "成都市"): cpca's own matching also accepts short names, which
+    finds "大安" in 重大安全 and "和县" in 市和县级 — plausible for addresses, wrong for prose.
+    """
     with warnings.catch_warnings():  # cpca imports the deprecated pkg_resources
         warnings.simplefilter("ignore")
         import cpca  # slow import (pandas, address tables): only 出处题 need it
 
-    frame = cpca.transform([text.replace(MASK, "")])
-    return bool(frame["省"].notna().iloc[0])
+    table = cpca.ad_2_addr_dict
+    places: dict[str, list[str]] = {}
+    for code, info in sorted(table.items()):
+        province = table.get(code[:2] + "0" * 10)
+        named = len(info.name) >= 3 and info.name != "市辖区"
+        if info.rank in (1, 2) and province is not None and named:
+            places.setdefault(province.name, []).append(info.name)
+    return {province: tuple(names) for province, names in places.items()}

@@ -6,8 +6,11 @@ They let the quiz tests run without the corpus loader and pin exact texts: each 
 
 from __future__ import annotations
 
+from typing import Any
+
 from corpus.clause import Clause, DocMeta
 from corpus.script import to_simplified
+from retriever.hit import Filters, Hit, SearchResult
 
 DOCS = {
     "qinghai-2020": DocMeta("qinghai-2020", "青海省安全生产委员会2020年工作要点", "青海省", 2020),
@@ -15,6 +18,7 @@ DOCS = {
         "yunnan-2019", "云南省安全生產委員會2019年度安全生產工作要點", "云南省", 2019
     ),
     "zhejiang-2021": DocMeta("zhejiang-2021", "2021年浙江省應急管理工作要點", "浙江省", 2021),
+    "sichuan-2018": DocMeta("sichuan-2018", "应急管理厅简报（第2期）", "四川省", 2018),
     "henan-2023": DocMeta("henan-2023", "全省应急管理系统安全生产专题视频会议召开", "河南省", 2023),
 }
 
@@ -97,6 +101,14 @@ ROWS: list[tuple[str, str, str, tuple[str, ...], str]] = [
         (),
         "一是重大安全风险研判要制度化,各级安委办、减灾办要健全完善安全风险分析研判机制,针对当前可能出现的低温、雨雪、冰冻、寒潮等灾害性天气;一些单位为完成全年任务突击生产、违章作业现象;个别企业为满足市场需求盲目扩大规模,非法建设、非法生产、非法经营行为等,组织相关部门加强风险研判,采取针对性措施加强安全防范。",
     ),
+    (
+        "sichuan-2018",
+        "paragraph",
+        "¶3",
+        (),
+        "成都市政府安委会日前出台《成都市乡镇(街道)安全生产监督管理工作规范》,"
+        "从5个方面对乡镇(街道)安全生产监督管理工作进行了细化。",
+    ),
 ]
 
 
@@ -133,3 +145,20 @@ def clause_with(text: str, doc_id: str = "qinghai-2020", clause_id: str = "t:1")
         0,
         len(text),
     )
+
+
+class FakeRetriever:
+    """Just enough of ``retriever.Retriever`` for clause selection: its clauses, and a search
+    returning the clauses that contain the query; it records the filters it was given."""
+
+    def __init__(self, clauses: list[Clause] | None = None) -> None:
+        self.clauses = tuple(clauses if clauses is not None else sample_clauses())
+        self.calls: list[dict[str, Any]] = []
+
+    def search(
+        self, query: str, k: int = 10, province: Any = None, year: Any = None
+    ) -> SearchResult:
+        self.calls.append({"query": query, "k": k, "province": province, "year": year})
+        found = [c for c in self.clauses if query in c.text][:k]
+        hits = tuple(Hit(clause=c, rank=i, score=1.0 / i) for i, c in enumerate(found, 1))
+        return SearchResult(query=query, filters=Filters(), hits=hits)

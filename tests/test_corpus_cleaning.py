@@ -100,3 +100,13 @@ def test_simplified_web_boilerplate_and_crlf() -> None:
     raw = "新闻资讯\r\n\r\n页面标题\r\n- 来源：某省应急管理厅\r\n- 发布时间：2022-01-01\r\n正文标题\r\n\u3000\u3000正文第一段。\r\n给我们留言\r\n"
     clean = clean_text(raw)
     assert clean.text == "正文标题\n正文第一段。"
+
+
+def test_unbulleted_page_header_lines_are_removed_but_meeting_times_kept() -> None:
+    raw = "关于召开安全生产会议的通知\n发布时间：2023-11-20 09:30 来源：省应急管理厅 浏览次数：12\n时间：2023年11月23日上午9时\n地点：省应急管理厅三楼会议室"
+    clean = clean_text(raw)
+    assert (
+        clean.text
+        == "关于召开安全生产会议的通知\n时间：2023年11月23日上午9时\n地点：省应急管理厅三楼会议室"
+    )
+    assert [r.reason for r in clean.removed] == [WEB_META]

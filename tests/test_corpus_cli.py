@@ -27,6 +27,8 @@ def test_table_lists_every_document_with_its_counts(capsys: pytest.CaptureFixtur
     cells = qinghai.split()
     assert cells[2:4] == ["青海省", "2020"]
     assert cells[header.index("items")] == "44"
+    henan = next(line for line in lines if line.startswith("henan-2023")).split()
+    assert int(henan[header.index("points")]) >= 8  # 一是…四是 and 一要…四要
     zhejiang = next(line for line in lines if line.startswith("zhejiang-2021"))
     assert "mojibake-repaired" in zhejiang and "web metadata" in zhejiang
     yunnan = next(line for line in lines if line.startswith("yunnan-2019"))

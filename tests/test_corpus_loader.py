@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -9,9 +10,12 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus import DEFAULT_CORPUS_DIR, Clause, load_corpus
 from corpus.loader import LoadedDocument, load_documents
+from corpus.mojibake import LOST
 from corpus.splitting import MAX_CLAUSE_CHARS, split_spans
 
 QINGHAI = "qinghai-2020-anweihui-gongzuo-yaodian.txt"
@@ -282,9 +286,12 @@ def test_no_two_clauses_have_the_same_text() -> None:
 def test_a_second_copy_of_a_document_adds_no_clause(tmp_path: Path) -> None:
     _copy(tmp_path, QINGHAI, "qinghai-2020")
     shutil.copyfile(DEFAULT_CORPUS_DIR / QINGHAI, tmp_path / "zz-copy.txt")
-    corpus = load_corpus(tmp_path)
+    documents, _ = load_documents(tmp_path)
     alone = load_corpus(_only(tmp_path / "alone", QINGHAI, "qinghai-2020"))
-    assert [c.id for c in corpus.clauses] == [c.id for c in alone.clauses]
+    corpus_ids = [c.id for doc in documents for c in doc.clauses]
+    assert corpus_ids == [c.id for c in alone.clauses]
+    copy = next(doc for doc in documents if doc.path.name == "zz-copy.txt")
+    assert copy.clauses == () and len(copy.dropped) == len(alone.clauses)
 
 
 def _only(folder: Path, name: str, doc_id: str) -> Path:
@@ -388,3 +395,58 @@ def test_split_falls_back_to_commas_for_one_long_sentence() -> None:
 
 def test_a_short_text_is_one_span() -> None:
     assert split_spans("一句话。", 400) == [(0, 4)]
+
+
+def test_metadata_without_a_manifest_is_flagged(tmp_path: Path) -> None:
+    shutil.copyfile(DEFAULT_CORPUS_DIR / SICHUAN, tmp_path / "briefing.txt")
+    clauses = load_corpus(tmp_path).clauses
+    assert clauses
+    for clause in clauses:
+        assert "year-unknown" in clause.flags  # the briefing never writes its year
+        assert clause.citation.startswith(f"【{clause.province or '省份不详'}·年份不详·")
+        source = clause.doc.source_of("province")
+        assert f"province-{source}" in clause.flags
+
+
+def test_manifest_metadata_carries_no_inference_flags(documents: dict[str, LoadedDocument]) -> None:
+    for doc in documents.values():
+        for clause in doc.clauses:
+            assert not any(f.startswith(("province-", "year-")) for f in clause.flags)
+
+
+def test_an_unlisted_web_page_keeps_the_metadata_its_header_states(tmp_path: Path) -> None:
+    shutil.copyfile(DEFAULT_CORPUS_DIR / ZHEJIANG, tmp_path / "page.txt")
+    clauses = load_corpus(tmp_path).clauses
+    assert clauses
+    meta = clauses[0].doc
+    assert (meta.year, meta.date) == (2021, "2021-05-19")  # from "- 發布時間:2021-05-19 14:48"
+    assert not any("發布時間" in c.text for c in clauses)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="安全生产检查。；，！？\n 　ab1", min_size=0, max_size=600))
+def test_split_spans_are_exact_bounded_and_lose_no_text(text: str) -> None:
+    spans = split_spans(text, 50)
+    if len(text) <= 50:
+        assert spans == [(0, len(text))]
+        return
+    assert all(0 <= start < end <= len(text) and end - start <= 50 for start, end in spans)
+    assert all(b[0] >= a[1] for a, b in itertools.pairwise(spans))
+    covered = "".join(text[start:end] for start, end in spans)
+    assert re.sub(r"\s", "", covered) == re.sub(r"\s", "", text)
+
+
+def test_mojibake_flags_mark_exactly_the_parts_that_hold_a_repair(
+    documents: dict[str, LoadedDocument],
+) -> None:
+    doc = documents["zhejiang-2021"]
+    assert doc.repaired and doc.unrepaired
+    for clause in doc.clauses:
+        for flag, spans in (
+            ("mojibake-repaired", doc.repaired),
+            ("mojibake-unrepaired", doc.unrepaired),
+        ):
+            holds = any(clause.start < end and start < clause.end for start, end in spans)
+            assert (flag in clause.flags) == holds, (clause.id, flag)
+    unrepaired = [c for c in doc.clauses if "mojibake-unrepaired" in c.flags]
+    assert unrepaired and all(LOST in c.text for c in unrepaired)

@@ -3,6 +3,7 @@ that clean text is never touched."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,30 @@ def test_shandong_heading_with_a_lost_full_width_space_is_restored() -> None:
 
 
 def test_the_repair_is_not_a_word_list_it_undoes_any_lost_lead_byte() -> None:
-    original = "二、強化安全生產責任落實,嚴格執法檢查"
-    garbled = _shifted(original, original.encode("gbk")[:1])
-    assert garbled != original
-    assert repair_mojibake(garbled).text == original
+    original = "地震災害風險防治"
+    garbled = _shifted(original, "地".encode("gbk")[:1])
+    assert garbled.startswith("?") and garbled[1:3] != original[:2]
+    repair = repair_mojibake(garbled)
+    assert repair.text == original
+    assert repair.unrepaired == ()
+
+
+def test_the_documents_own_words_decide_between_readings() -> None:
+    # Alone, ?實企業 reads best as 其實企業 (其实 is the commoner word); in a document that
+    # keeps saying 落實, it is 落實企業.
+    body = next(DOCUMENTS.glob("yunnan-2019-*.txt")).read_text(encoding="utf-8") + "\n"
+    assert "落實" in body
+    garbled = _shifted("落實企業主體責任", "落".encode("gbk")[:1])
+    repair = repair_mojibake(body + garbled)
+    assert repair.text == body + "落實企業主體責任"
+
+
+def test_a_first_character_that_cannot_be_told_is_marked_not_guessed() -> None:
+    # 重點 and 特點 are both common words: the lost lead byte cannot be chosen.
+    repair = repair_mojibake(_shifted("重點行業領域專項整治", "重".encode("gbk")[:1]))
+    assert repair.text == LOST + "點行業領域專項整治"
+    assert repair.repaired == ()
+    assert repair.unrepaired == ((0, 2),)
 
 
 def test_repaired_span_covers_the_restored_words() -> None:
@@ -66,6 +87,7 @@ def test_documents_without_mojibake_come_back_unchanged(seed: Path) -> None:
         "",
         "请于6月底前报送?(联系人:张三)",
         "硝基胍等爆炸危险性化学品?;",
+        "為什麼?;方法很多",
     ],
 )
 def test_question_marks_in_ordinary_text_are_left_alone(text: str) -> None:
@@ -114,7 +136,7 @@ def test_spans_point_at_the_repairs_in_the_output(zhejiang: tuple[str, Repair]) 
     spans = sorted(repair.repaired + repair.unrepaired)
     assert len(spans) == 11
     assert all(repair.text[start:end].startswith("危化品") for start, end in spans)
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
 
 
 def test_the_rest_of_the_page_is_untouched(zhejiang: tuple[str, Repair]) -> None:

@@ -156,13 +156,18 @@ def _pdf_with_text(lines: list[str]) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
 def _stream(data: bytes) -> bytes:
     packed = zlib.compress(data)
-    return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    return (
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    )
 
 
 def test_pdf_text_layer_is_read(tmp_path: Path) -> None:
@@ -190,7 +195,11 @@ def test_pdf_without_text_layer_says_so(tmp_path: Path) -> None:
         ("empty.txt", b"", "empty"),
         ("blank.txt", " \r\n\t\u3000\n".encode(), "no text"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "binary"),
-        ("noise.txt", bytes(range(0x80, 0x100)) * 4 + b"\xff\xfe\xfd" * 50, "decod|binary|gibberish"),
+        (
+            "noise.txt",
+            bytes(range(0x80, 0x100)) * 4 + b"\xff\xfe\xfd" * 50,
+            "decod|binary|gibberish",
+        ),
         ("broken.docx", b"PK\x03\x04 this is not a zip archive", "not a valid .docx"),
         ("broken.pdf", b"%PDF-1.4\n garbage without objects", "PDF"),
         ("table.xls", "一、总体要求".encode(), "unsupported"),

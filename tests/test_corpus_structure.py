@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import itertools
 
-from corpus.structure import (
-    Segment,
-    parse_chinese_numeral,
-    parse_structure,
-    to_chinese_numeral,
-)
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus.numbering import parse_chinese_numeral, to_chinese_numeral
+from corpus.structure import Segment, parse_structure
 
 
 def _by_key(text: str, hint: str = "") -> dict[str, tuple[Segment, str]]:
@@ -193,3 +193,33 @@ def test_sub_items_of_globally_numbered_items_extend_the_item_label() -> None:
     assert sub.item == "二、第4项（2）"
     assert sub.path == ("二、专项治理", "4.打非治违。")
     assert sub_text == "（2）整治隐患。限期整改。"
+
+
+_LINES = st.sampled_from(
+    [
+        "一、总体要求",
+        "二、重点任务",
+        "（一）强化责任。",
+        "(二)加强管控,狠抓治理。",
+        "1.落实责任。各地要认真落实。",
+        "2、完善考核。",
+        "（1）严格执法。依法查处。",
+        "会议强调，要突出重点。一是研判要制度化；二是排查要精细化。",
+        "某省安全生产委员会",
+        "2020年3月3日",
+        "正文一段，没有编号。",
+        "   ",
+        "",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINES, max_size=25))
+def test_any_layout_gives_exact_ordered_spans(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    segments = parse_structure(text).segments
+    for segment in segments:
+        piece = text[segment.start : segment.end]
+        assert piece and piece == piece.strip()
+    assert all(a.end <= b.start for a, b in itertools.pairwise(segments))

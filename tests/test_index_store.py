@@ -237,29 +237,50 @@ def test_empty_corpus_is_refused(tmp_path: Path) -> None:
 
 def test_second_process_waits_for_the_build_lock(tmp_path: Path) -> None:
     import fcntl
+    import time
 
     folder = tmp_path / "index"
+    released = threading.Event()
+    embedded_while_locked: list[str] = []
+
+    class Watching(FakeEncoder):
+        def encode_passages(self, texts, *, progress=False):
+            if not released.is_set():
+                embedded_while_locked.extend(texts)
+            return super().encode_passages(texts, progress=progress)
+
     lock = (tmp_path / ".index.lock").open("a")
     fcntl.flock(lock, fcntl.LOCK_EX)  # another process is building
     log = Log()
-    done = threading.Event()
-
-    def opener() -> None:
-        open_index(folder, make_corpus(), FakeEncoder(), progress=False, log=log)
-        done.set()
-
-    thread = threading.Thread(target=opener)
+    thread = threading.Thread(
+        target=lambda: open_index(folder, make_corpus(), Watching(), progress=False, log=log)
+    )
     thread.start()
     try:
-        assert not done.wait(1.0)
+        for _ in range(600):
+            if any("waiting for another process" in line for line in log):
+                break
+            time.sleep(0.05)
         assert any("waiting for another process" in line for line in log)
         assert not folder.exists()
     finally:
+        released.set()
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
-    thread.join(30)
-    assert done.is_set()
-    assert folder.exists()
+        thread.join(60)
+    assert embedded_while_locked == []
+    assert (folder / "manifest.json").exists()
+
+
+def test_large_corpus_gets_hnsw_automatically(tmp_path: Path) -> None:
+    corpus = make_corpus()
+    index, _ = _open(tmp_path / "index", corpus, FakeEncoder(), hnsw_threshold=5)
+    assert index.dense.kind == "hnsw"
+    small, _ = _open(tmp_path / "small", corpus, FakeEncoder(), hnsw_threshold=100)
+    assert small.dense.kind == "flat"
+    encoder = FakeEncoder()
+    query = encoder.encode_queries(["危险化学品"])[0]
+    assert index.dense_search(query, 1, Filters()) == small.dense_search(query, 1, Filters())
 
 
 def test_auto_keeps_a_dense_kind_asked_for_earlier(built) -> None:
@@ -280,3 +301,14 @@ def test_index_from_another_segmenter_version_is_rebuilt(built, monkeypatch) -> 
     assert index_.manifest["tokenizer"]["name"].endswith("/99")
     again, log = _open(folder, corpus, FakeEncoder())
     assert log == [] and again.embedded == 0
+
+
+def test_process_killed_between_the_two_renames_keeps_the_old_index(built) -> None:
+    folder, corpus, encoder, index = built
+    expected = _results(index, encoder)
+    folder.rename(folder.parent / ".index.old")  # old moved aside, new never renamed in
+    (folder.parent / ".index.tmp-123-abcdef12").mkdir()  # and a half-written build
+    reopened, log = _open(folder, corpus, FakeEncoder())
+    assert log == [] and reopened.embedded == 0
+    assert _results(reopened, encoder) == expected
+    assert sorted(p.name for p in folder.parent.iterdir()) == [".index.lock", "index"]

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.model
 @pytest.fixture(scope="module")
 def client(default_retriever):
     with running_page(default_retriever) as url:
-        yield Client(url, verbose=False)
+        # download_files=False: a hit's "path" (its heading path) would otherwise be taken for a
+        # file to download, as gradio_client treats any {"path": str} dict as a file.
+        yield Client(url, verbose=False, download_files=False)
 
 
 def test_search_endpoint_answers_with_cited_clauses_and_detected_filters(client):

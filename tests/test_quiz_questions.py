@@ -45,13 +45,12 @@ def test_deadline_distractors_are_other_months_of_the_same_form() -> None:
     assert "5月底前" not in question.distractors  # also in the clause: would be a second answer
 
 
-def test_quoted_distractors_in_a_traditional_clause_are_traditional_terms() -> None:
-    clause = CLAUSES[7]  # 云南 (Traditional): “三個必須”
-    question = make_choice(clause, _term(7, "三個必須"), POOL, random.Random(0))
-    if question is None:  # too few Traditional quoted terms among the samples: fine, none made
-        return
-    for distractor in question.distractors:
-        assert to_simplified(distractor) != distractor or distractor in ("黑名單",)
+def test_quoted_distractors_for_a_traditional_clause_come_from_traditional_documents() -> None:
+    term = _term(7, "三個必須")  # 云南 (Traditional)
+    candidates = POOL.candidates(term, traditional=True)
+    assert "黑名單" in candidates
+    assert "安全生产月" not in candidates  # a Simplified option would give the answer away
+    assert "安全生产月" in POOL.candidates(_term(4, "安全生产月"), traditional=False)
 
 
 def test_multi_answer_is_exactly_the_clause_departments_offered() -> None:
@@ -90,6 +89,16 @@ def test_source_question_masks_province_and_year_and_offers_other_documents() ->
     assert "云南" not in question.stem and "2018" not in question.stem
     assert question.options["ABCD".index(question.answer)] == "云南省·2019年"
     assert len(set(question.options)) == len(question.options) == 4
+
+
+def test_source_difficulty_follows_the_hints_left_in_the_excerpt() -> None:
+    chengdu = make_source(CLAUSES[12], CLAUSES, random.Random(0))  # names 成都市: 四川
+    assert chengdu is not None and chengdu.difficulty == "易"
+    yunnan = make_source(CLAUSES[7], CLAUSES, random.Random(0))  # Traditional: 云南 or 浙江
+    assert yunnan is not None and yunnan.difficulty == "中"
+    assert "浙江省·2021年" in yunnan.options  # the other Traditional document is always offered
+    henan = make_source(CLAUSES[11], CLAUSES, random.Random(0))
+    assert henan is not None and henan.difficulty == "难"
 
 
 def test_cloze_blank_sits_in_the_sentence_of_the_term() -> None:

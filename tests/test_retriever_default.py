@@ -52,7 +52,7 @@ def test_questions_outside_the_corpus_are_flagged_low_confidence(default_retriev
 
 
 @pytest.mark.parametrize(
-    "question", ["消防车通道", "烟花爆竹", "危化品", "百吨王", "如何防止电动车在楼道充电起火"]
+    "question", ["消防车通道", "烟花爆竹", "危化品", "百吨王", "高楼着火逃生通道被堵怎么办"]
 )
 def test_on_topic_questions_are_not_flagged(default_retriever, question):
     assert not default_retriever.search(question).low_confidence

@@ -1,0 +1,27 @@
+"""The issue's bar on the whole default corpus: 200 questions, all valid, none alike."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from corpus.clause import Corpus
+from quiz.generate import generate_quiz
+from quiz.validate import check_quiz
+
+
+def test_two_hundred_questions_from_the_default_corpus_pass_the_validity_check(
+    default_corpus: Corpus,
+) -> None:
+    quiz = generate_quiz(default_corpus.clauses, n=200, seed=1)
+    assert len(quiz) == 200
+    assert check_quiz(quiz, default_corpus.by_id()) == []
+    types = Counter(q.type for q in quiz)
+    assert all(types[t] >= 30 for t in ("cloze", "choice", "multi", "judge", "source"))
+    assert len({q.doc_id for q in quiz}) == 5  # every document contributes
+    assert set(Counter(q.difficulty for q in quiz)) == {"易", "中", "难"}
+
+
+def test_other_seeds_are_valid_too(default_corpus: Corpus) -> None:
+    for seed in (2, 3):
+        quiz = generate_quiz(default_corpus.clauses, n=120, seed=seed)
+        assert check_quiz(quiz, default_corpus.by_id()) == []
