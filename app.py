@@ -24,6 +24,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--index", type=Path, default=None, help="index folder (default: built-in)")
     parser.add_argument("--corpus", type=Path, default=None, help="documents folder")
     parser.add_argument("--model", default=None, help="sentence-transformers model name or path")
+    parser.add_argument(
+        "--backend", choices=("local", "milvus"), default="local", help="index store"
+    )
+    parser.add_argument(
+        "--milvus-uri", default=None, help="with --backend milvus: *.db (Lite) or http(s)://…"
+    )
     return parser.parse_args(argv)
 
 
@@ -38,7 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     print("Loading corpus, model and index (first run converts the model and builds the index)…")
     retriever = Retriever.load(
-        args.index, model=args.model, corpus_dir=args.corpus, progress=True, log=print
+        args.index,
+        model=args.model,
+        corpus_dir=args.corpus,
+        progress=True,
+        log=print,
+        backend=args.backend,
+        milvus_uri=args.milvus_uri,
     )
     print(f"Ready: {len(retriever.clauses)} clauses from {', '.join(retriever.provinces())}.")
     serve(build_page(retriever), host=args.host, port=args.port, share=args.share,

@@ -14,9 +14,6 @@ given, so running the benchmark never disturbs the user's default index.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import resource
 import sys
 import tempfile
@@ -30,34 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import RESULTS_DIR, machine_info, write_json  # noqa: E402
 from corpus.loader import load_corpus  # noqa: E402
 from index.encoder import load_encoder  # noqa: E402
-from index.manifest import library_versions  # noqa: E402
 from index.store import open_index  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "index_build.json"
-
-
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    cpu_model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu": cpu_model or platform.processor(),
-        "logical_cpus": os.cpu_count(),
-        "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
-        "load_average_1m": round(os.getloadavg()[0], 2),
-        "libraries": library_versions(),
-    }
+RESULTS = RESULTS_DIR / "index_build.json"
 
 
 def folder_sizes(folder: Path) -> dict[str, int]:
@@ -109,15 +84,8 @@ def run(index_dir: Path, kind: str) -> dict[str, Any]:
         "rss_before_build_mib": round(rss_before / 2**20, 1),
         "index_bytes": sum(sizes.values()),
         "index_files": sizes,
-        "machine": machine(),
+        "machine": machine_info(),
     }
-
-
-def write_atomic(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="index-bench-") as scratch:
         figures = run(args.index_dir or Path(scratch) / "index", args.kind)
-    write_atomic(args.out, figures)
+    write_json(args.out, figures)
     s = figures["seconds"]
     print(
         f"{figures['clauses']} clauses, {figures['dense_kind']} index, model {figures['model']}\n"

@@ -4,6 +4,7 @@ Examples::
 
     python -m eval                                   # all configurations, shipped benchmark
     python -m eval --configs hybrid,lexical --k 5
+    python -m eval --configs hybrid --backend milvus --milvus-uri /tmp/milvus.db
     python -m eval --queries my.jsonl --qrels my.tsv # any BEIR queries/qrels
     python -m eval --queries my.jsonl                # relevance from each query's "answers"
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from eval.configs import CONFIGS
 from eval.runner import REPORTS_DIR, run_benchmark
+from index.backend import BACKENDS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,17 +41,38 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports folder")
     parser.add_argument("--corpus-dir", type=Path, default=None, help="document folder")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads (default: torch's choice; 1 is steadier on a busy shared machine)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--backend", choices=BACKENDS, default="local", help="index store (default: local)"
+    )
+    parser.add_argument(
+        "--milvus-uri", default=None, help="with --backend milvus: *.db (Lite) or http(s)://…"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.threads is not None:
+        import torch
+
+        torch.set_num_threads(max(1, args.threads))
     retriever = None
-    if args.corpus_dir is not None:
+    if args.corpus_dir is not None or args.backend != "local":
         from retriever import Retriever
 
-        retriever = Retriever.load(corpus_dir=args.corpus_dir, progress=not args.quiet)
+        retriever = Retriever.load(
+            corpus_dir=args.corpus_dir,
+            progress=not args.quiet,
+            backend=args.backend,
+            milvus_uri=args.milvus_uri,
+        )
 
     def show(fraction: float, message: str) -> None:
         print(f"\r[{fraction:6.1%}] {message:<50}", end="", file=sys.stderr, flush=True)

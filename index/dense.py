@@ -130,6 +130,10 @@ class DenseIndex:
         allowed one, and as many as ``min(k, len(rows))`` are returned.
         """
         queries = normalise(query_vectors)
+        if queries.shape[1] != self.dim:
+            raise ValueError(
+                f"query vectors have {queries.shape[1]} dimensions, index has {self.dim}"
+            )
         if k <= 0 or len(self) == 0:
             return [[] for _ in queries]
         if rows is None:

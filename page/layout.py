@@ -66,18 +66,21 @@ document.addEventListener("click", function (event) {{
 }}
 </script>"""
 
-#: After an answer arrives, scroll the chat so the answer's first line (not its last card) is
-#: in view; Gradio's own autoscroll would jump to the bottom of a long answer. The delay lets
-#: the chatbot draw the new message first.
+#: After an answer arrives, scroll the chat so the question and the answer's first line (not
+#: its last card) are in view; Gradio's own autoscroll would jump to the bottom of a long
+#: answer. The delay lets the chatbot draw the new message first.
 SCROLL_TO_ANSWER = """() => { setTimeout(() => {
-  const found = document.querySelectorAll("#qa-chat .qa-answer, #qa-chat .qa-notice.qa-warn");
-  const target = found[found.length - 1];
+  const found = document.querySelectorAll("#qa-chat .qa-scope");
+  let target = found[found.length - 1];
   if (!target) return;
+  let row = target.closest(".message-row");
+  while (row && !row.classList.contains("user-row")) row = row.previousElementSibling;
+  if (row) target = row;
   let box = target.parentElement;
   while (box && !(box.scrollHeight > box.clientHeight + 4
          && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
   if (!box) return;
-  box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top - 56;
+  box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top;
 }, 300); }"""
 
 CSS = """
@@ -103,7 +106,8 @@ CSS = """
   padding-left: 8px; margin: 6px 0; }
 .qa-neighbour-label { display: block; font-size: 12px; color: var(--body-text-color-subdued); }
 .qa-notice.qa-warn { font-weight: 600; color: #b45309; }
-.qa-notice.qa-info, .qa-notice.qa-scope { font-size: 12px; color: var(--body-text-color-subdued); }
+.qa-notice.qa-info, .qa-notice.qa-scope { font-size: 12px;
+  color: var(--body-text-color-subdued); }
 """
 
 

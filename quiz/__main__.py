@@ -48,7 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = load_corpus(args.corpus)
     for problem in corpus.errors:
         print(f"warning: could not load {problem.path}: {problem.message}", file=sys.stderr)
-    retriever = _load_retriever(args) if selection.query else None
+    try:
+        retriever = _load_retriever(args) if selection.query else None
+    except (OSError, RuntimeError, ValueError) as error:
+        print(f"Could not load the search index for --query: {error}", file=sys.stderr)
+        return 1
     clauses = select_clauses(corpus.clauses, selection, retriever)
     if not clauses:
         print(f"No clauses match ({selection.describe()}).", file=sys.stderr)

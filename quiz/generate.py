@@ -63,12 +63,12 @@ def generate_quiz(
     pool_clauses = body_clauses(corpus if corpus is not None else clauses)
     pool = TermPool.from_clauses(pool_clauses)
     queues = {t: _attempts(t, body, pool, pool_clauses, rng) for t in dict.fromkeys(types)}
+    picker = _Picker()
+    deferred: dict[str, list[Question]] = {t: [] for t in queues}
     chosen: list[Question] = []
-    stems: set[str] = set()
-    facts: set[tuple[str, str]] = set()
     while len(chosen) < n and queues:
         for qtype in list(queues):
-            question = _next_new(queues[qtype], stems, facts)
+            question = picker.next(queues[qtype], deferred[qtype])
             if question is None:
                 del queues[qtype]
                 continue
@@ -79,26 +79,53 @@ def generate_quiz(
     return sorted(chosen, key=lambda q: order[q.type])
 
 
-def _next_new(
-    attempts: Iterator[Question | None], stems: set[str], facts: set[tuple[str, str]]
-) -> Question | None:
-    """The next question of one type that is neither a repeat stem nor a repeat fact."""
-    for question in attempts:
-        if question is None:
-            continue
-        stem = to_simplified(question.stem)
-        keys = {(question.clause_id, to_simplified(t)) for t in question.answer_terms}
-        if question.blanked:  # two blanks in one sentence are one question asked twice
-            sentence = question.blanked.replace(BLANK, question.answer_terms[0])
-            keys.add((question.clause_id, to_simplified(sentence)))
-        if question.type == "source":
-            keys = {(question.clause_id, "出处")}
-        if stem in stems or keys & facts:
-            continue
-        stems.add(stem)
-        facts.update(keys)
+class _Picker:
+    """Remembers what the quiz already asks, to keep every new question new.
+
+    A question about a clause that another question already uses is held back (one question
+    could give away another's answer) and only taken once its type has nothing fresher.
+    """
+
+    def __init__(self) -> None:
+        self.stems: set[str] = set()
+        self.facts: set[tuple[str, str]] = set()
+        self.clauses: set[str] = set()
+
+    def next(self, attempts: Iterator[Question | None], held: list[Question]) -> Question | None:
+        for question in attempts:
+            if question is None or not self._is_new(question):
+                continue
+            if question.clause_id in self.clauses:
+                held.append(question)
+                continue
+            return self._take(question)
+        while held:
+            question = held.pop(0)
+            if self._is_new(question):
+                return self._take(question)
+        return None
+
+    def _is_new(self, question: Question) -> bool:
+        return to_simplified(question.stem) not in self.stems and not (
+            _fact_keys(question) & self.facts
+        )
+
+    def _take(self, question: Question) -> Question:
+        self.stems.add(to_simplified(question.stem))
+        self.facts.update(_fact_keys(question))
+        self.clauses.add(question.clause_id)
         return question
-    return None
+
+
+def _fact_keys(question: Question) -> set[tuple[str, str]]:
+    """What a question asks: its terms in its clause, its sentence, or the clause's source."""
+    if question.type == "source":
+        return {(question.clause_id, "出处")}
+    keys = {(question.clause_id, to_simplified(t)) for t in question.answer_terms}
+    if question.blanked:  # two blanks in one sentence are one question asked twice
+        sentence = question.blanked.replace(BLANK, question.answer_terms[0])
+        keys.add((question.clause_id, to_simplified(sentence)))
+    return keys
 
 
 def _attempts(

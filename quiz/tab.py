@@ -113,19 +113,28 @@ def build_quiz_tab(retriever: Any) -> None:
         query = gr.Textbox(
             label="检索词", placeholder="如：消防", interactive=retriever is not None
         )
-        ids = gr.Textbox(label="条款编号", placeholder="多个用逗号分隔")
+        ids = gr.Textbox(label="条款编号", placeholder="多个用逗号分隔", elem_id="quiz-ids")
     with gr.Row():
         types = gr.CheckboxGroup(
             [(TYPE_LABELS[t], t) for t in QUESTION_TYPES], value=list(QUESTION_TYPES), label="题型"
         )
         count = gr.Slider(1, MAX_QUESTIONS, value=20, step=1, label="题数")
         seed = gr.Number(value=1, precision=0, label="随机种子（相同种子生成相同试题）")
-    button = gr.Button("生成题目", variant="primary")
-    status = gr.Markdown()
-    preview = gr.Dataframe(headers=PREVIEW_HEADERS, wrap=True, interactive=False, label="题目预览")
+    button = gr.Button("生成题目", variant="primary", elem_id="quiz-generate")
+    status = gr.Markdown(elem_id="quiz-status")
+    preview = gr.Dataframe(
+        headers=PREVIEW_HEADERS,
+        wrap=True,
+        interactive=False,
+        label="题目预览",
+        elem_id="quiz-preview",
+    )
     with gr.Row():
         downloads = [
-            gr.DownloadButton(f"下载 {ext[1:]}", visible=False, size="sm") for ext in FORMATS
+            gr.DownloadButton(
+                f"下载 {ext[1:]}", visible=False, size="sm", elem_id=f"quiz-download-{ext[1:]}"
+            )
+            for ext in FORMATS
         ]
 
     def on_generate(

@@ -1,6 +1,7 @@
 """Command line: build the index, search it.
 
     python -m retriever build [--force] [--model M] [--index DIR] [--corpus DIR]
+    python -m retriever build --backend milvus --milvus-uri http://milvus:19530   # or x.db
     python -m retriever search "问题" --k 10 [--province 青海] [--year 2020] [--mode hybrid] --json
     python -m retriever search --queries FILE.jsonl --k 10 --json
 
@@ -19,23 +20,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from index.backend import BACKENDS
 from retriever.hit import SearchResult
 from retriever.search import MODES, Retriever, clean_query
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "search" and (args.query is None) == (args.queries is None):
-        print("error: give either a question or --queries FILE.jsonl", file=sys.stderr)
-        return 2
-    if args.command == "search" and args.query is not None:
-        try:  # refuse a bad question before spending seconds on loading the model
-            clean_query(args.query)
-        except ValueError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-    if args.command == "search" and args.queries and not args.queries.is_file():
-        print(f"error: no such queries file: {args.queries}", file=sys.stderr)
+    problem = _search_args_problem(args) if args.command == "search" else None
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     try:
         retriever = _load(args)
@@ -54,6 +48,22 @@ def main(argv: list[str] | None = None) -> int:
     return _search_one(retriever, args)
 
 
+def _search_args_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the search arguments, checked before seconds go into loading."""
+    if (args.query is None) == (args.queries is None):
+        return "give either a question or --queries FILE.jsonl"
+    if args.k < 1:
+        return f"--k must be at least 1, got {args.k}"
+    if args.queries is not None and not args.queries.is_file():
+        return f"no such queries file: {args.queries}"
+    if args.query is not None:
+        try:
+            clean_query(args.query)
+        except ValueError as error:
+            return str(error)
+    return None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m retriever", description=__doc__.split("\n")[0])
     common = argparse.ArgumentParser(add_help=False)
@@ -62,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--model", default=None, help="sentence-transformers model name or path")
     common.add_argument("--corpus", type=Path, default=None, help="folder of documents")
+    common.add_argument(
+        "--backend", choices=BACKENDS, default="local", help="index store (default: local)"
+    )
+    common.add_argument(
+        "--milvus-uri",
+        default=None,
+        help="with --backend milvus: a Milvus Lite file (*.db) or http(s)://host:19530",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", parents=[common], help="build (or check) the index")
     build.add_argument("--force", action="store_true", help="rebuild even if the index is valid")
@@ -90,6 +108,8 @@ def _load(args: argparse.Namespace) -> Retriever:
             force=getattr(args, "force", False),
             progress=True,
             log=lambda message: print(message, file=sys.stderr),
+            backend=args.backend,
+            milvus_uri=args.milvus_uri,
         )
 
 

@@ -42,6 +42,8 @@ _YEAR_EXPR = re.compile(
     rf"|(?P<one>{_YEAR})){_YEAR_SUFFIX}(?!\d)"
 )
 _YEAR_IN_LIST = re.compile(_YEAR)
+#: After a bare four-digit number (no 年), these mean a quantity rather than a year.
+_UNITS = frozenset("人吨元万亿米个家辆座多余次起户名项条台处所.．%％‰")
 #: What is left around removed filter words that carries no meaning of its own.
 _CONNECTORS = frozenset({"和", "及", "与", "或", "以及", "还有"})
 _FILLER_EDGES = "的在中里省年度 \t\r\n,，、。.;；:：!！?？-—~～()（）[]【】"
@@ -107,20 +109,20 @@ def _find_provinces(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Corpus provinces named in ``norm``; their spans are appended to ``spans``.
 
-    Names are tried longest first and may not overlap, so 内蒙古 is never read as a shorter
-    name inside it; names of provinces outside the corpus block their span but stay in the text.
+    Names are matched leftmost-longest in one pass, so 青海南部 is 青海 (not 海南) and
+    内蒙古自治区 is never read as a shorter name inside it; a province outside the corpus is
+    matched too (so it hides no shorter name) but is not a filter and stays in the text.
     """
+    names = _province_names(corpus_provinces)
+    pattern = re.compile("|".join(re.escape(name) for name, _ in names))
+    full_of = dict(names)
     found: list[str] = []
-    taken: list[tuple[int, int]] = []
-    for name, full in _province_names(corpus_provinces):
-        for match in re.finditer(re.escape(name), norm):
-            if _overlaps(*match.span(), taken):
-                continue
-            taken.append(match.span())
-            if full:
-                spans.append(match.span())
-                if full not in found:
-                    found.append(full)
+    for match in pattern.finditer(norm):
+        full = full_of[match.group(0)]
+        if full:
+            spans.append(match.span())
+            if full not in found:
+                found.append(full)
     return tuple(found), tuple(found)
 
 
@@ -138,6 +140,8 @@ def _find_years(norm: str, spans: list[tuple[int, int]]) -> tuple[tuple[int, ...
             new = [int(y) for y in _YEAR_IN_LIST.findall(match["list"])]
             label = "、".join(f"{y}年" for y in new)
         else:
+            if match.group(0) == match["one"] and norm[match.end() : match.end() + 1] in _UNITS:
+                continue  # "2000吨", "2020.5": a quantity, not a year
             new = [int(match["one"])]
             label = f"{new[0]}年"
         new = [y for y in new if YEAR_MIN <= y <= YEAR_MAX]

@@ -128,6 +128,8 @@ class Retriever:
         force: bool = False,
         progress: bool = True,
         log: Callable[[str], None] | None = None,
+        backend: str = "local",
+        milvus_uri: str | None = None,
     ) -> Retriever:
         """Load the corpus, the encoder and the index (building the index if needed).
 
@@ -135,18 +137,24 @@ class Retriever:
         multilingual-e5-small, ``corpus_dir`` to the shipped default corpus. ``force``
         rebuilds the index; an index that is missing, damaged or built from another corpus
         or model is rebuilt anyway (the index store decides and says so through ``log``).
+        ``backend`` is ``"local"`` (FAISS + bm25s in ``index_dir``) or ``"milvus"``
+        (``milvus_uri``: a ``.db`` path for Milvus Lite, ``http(s)://…`` for a server; see
+        :func:`index.backend.open_backend`).
         """
         from corpus.loader import load_corpus
+        from index.backend import check_backend, open_backend
         from index.encoder import load_encoder
-        from index.store import DEFAULT_INDEX_DIR, open_index
 
+        check_backend(backend, milvus_uri)
         corpus = load_corpus(corpus_dir)
         encoder = load_encoder(model, progress=progress)
         options: dict[str, Any] = {"force": force, "progress": progress}
         if log is not None:
             options["log"] = log
-        backend = open_index(Path(index_dir or DEFAULT_INDEX_DIR), corpus, encoder, **options)
-        return cls(backend, encoder, corpus)
+        store = open_backend(
+            backend, corpus, encoder, index_dir=index_dir, milvus_uri=milvus_uri, **options
+        )
+        return cls(store, encoder, corpus)
 
     # --- the corpus, for filter choices and context --------------------------------------
 

@@ -97,3 +97,5 @@ def test_add_appends_rows() -> None:
     assert dense.search(data[25], 1)[0][0][0] == 25
     with pytest.raises(ValueError, match="dimensions"):
         dense.add(_vectors(2, dim=8))
+    with pytest.raises(ValueError, match="dimensions"):
+        dense.search(_vectors(1, dim=8), 3)

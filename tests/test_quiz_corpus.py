@@ -25,3 +25,10 @@ def test_other_seeds_are_valid_too(default_corpus: Corpus) -> None:
     for seed in (2, 3):
         quiz = generate_quiz(default_corpus.clauses, n=120, seed=seed)
         assert check_quiz(quiz, default_corpus.by_id()) == []
+
+
+def test_a_short_quiz_asks_each_clause_once(default_corpus: Corpus) -> None:
+    # one question could give another's answer away (a 出处题 quoting a 填空题's sentence)
+    for seed in (1, 2, 3):
+        quiz = generate_quiz(default_corpus.clauses, n=30, seed=seed)
+        assert len({q.clause_id for q in quiz}) == len(quiz) == 30

@@ -121,3 +121,15 @@ def test_explicit_filter_wins_over_detected_one_per_dimension():
     assert merged.provinces == ("云南省",)
     assert merged.years == (2020,)
     assert merged.detected == ("2020年",)
+
+
+def test_provinces_are_matched_leftmost_longest():
+    # 海南 hides inside 青海南部 but the reader sees 青海 first
+    parsed = parse_query("青海南部的尾矿库", (*CORPUS, "海南省"))
+    assert parsed.filters.provinces == ("青海省",)
+
+
+def test_a_quantity_is_not_a_year():
+    parsed = parse_query("储量超过2000吨的危化品仓库", CORPUS)
+    assert parsed.filters.years == ()
+    assert "2000吨" in parsed.rest

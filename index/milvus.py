@@ -1,0 +1,183 @@
+"""The Milvus backend: the retriever's :class:`~index.protocol.SearchBackend` on Milvus.
+
+Dense vectors (IP on L2-normalised vectors = cosine) and BM25 both run on the Milvus server;
+BM25 is Milvus's own full-text search over the Simplified text, segmented server-side by its
+jieba analyzer. Province and year are scalar fields used in filter expressions, so a filtered
+search still returns up to ``k`` matching clauses.
+
+``uri`` decides where: a path ending in ``.db`` is Milvus Lite (embedded, one process, used
+by the tests), ``http(s)://…`` a Milvus server or cluster. Open an index with
+:func:`index.milvus_build.open_milvus` (or :func:`index.backend.open_backend`); the
+collection layout is in :mod:`index.milvus_collection`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pymilvus import AnnSearchRequest, MilvusClient, MilvusException, RRFRanker
+
+from corpus.clause import Clause
+from index import milvus_collection as mc
+from index.protocol import Candidate
+from index.segment import Segmenter
+from retriever.fusion import RRF_K
+from retriever.hit import Filters
+
+DEFAULT_COLLECTION = "policy_clauses"
+#: Environment variable holding a token (``user:password`` or an API key) for a secured server.
+TOKEN_ENV = "MILVUS_TOKEN"
+
+
+def is_lite(uri: str) -> bool:
+    return uri.endswith(".db")
+
+
+def check_uri(uri: str) -> str:
+    """``uri`` if it names Milvus Lite (a ``.db`` path, made absolute) or a server
+    (``http://``/``https://``); ``ValueError`` showing the value otherwise."""
+    text = str(uri).strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    if is_lite(text):
+        return str(Path(text).expanduser().resolve())
+    raise ValueError(
+        f"bad Milvus URI {uri!r}: give a Milvus Lite file ending in .db "
+        "or a server address starting with http:// or https://"
+    )
+
+
+def connect(uri: str) -> MilvusClient:
+    """A client for ``uri`` (starts the embedded Milvus Lite server for a ``.db`` path);
+    ``ConnectionError`` (an ``OSError``, which the command lines report) when unreachable."""
+    uri = check_uri(uri)
+    try:
+        if is_lite(uri):
+            Path(uri).parent.mkdir(parents=True, exist_ok=True)
+            return MilvusClient(uri)
+        return MilvusClient(uri, token=os.environ.get(TOKEN_ENV, ""))
+    except MilvusException as error:
+        raise ConnectionError(f"cannot connect to Milvus at {uri}: {error}") from error
+
+
+class MilvusIndex:
+    """One loaded generation of a Milvus index, searchable by vector, text, or both.
+
+    Searches go to the generation collection itself, not to the alias: the clauses held
+    here and the rows searched are then always the same build, even while another process
+    re-indexes and moves the alias (this object keeps serving its build until reloaded).
+    ``text_hashes`` maps clause ids to the sha256 of the text their stored vector was made
+    from (what the next build reuses vectors by); ``embedded`` is how many clauses the
+    :func:`open_milvus` call that produced this object embedded.
+    """
+
+    def __init__(
+        self,
+        client: MilvusClient,
+        uri: str,
+        name: str,
+        generation: str,
+        clauses: Sequence[Clause],
+        manifest: dict[str, Any],
+        text_hashes: dict[str, str],
+        embedded: int = 0,
+    ) -> None:
+        self.client = client
+        self.uri = uri
+        self.name = name
+        self.generation = generation
+        self._clauses = tuple(clauses)
+        self._by_id = {c.id: c for c in self._clauses}
+        self.manifest = manifest
+        self.text_hashes = text_hashes
+        self.embedded = embedded
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        return self._clauses
+
+    @cached_property
+    def segmenter(self) -> Segmenter:
+        """The local backend's segmenter over the same texts, for query words and
+        highlighting, so matched terms and answer sentences are the same on both backends
+        (BM25 itself runs on the server with Milvus's jieba analyzer)."""
+        return Segmenter.from_texts(c.text_norm for c in self._clauses)
+
+    def dense_search(self, query_vector: np.ndarray, k: int, filters: Filters) -> list[Candidate]:
+        """Up to ``k`` clauses allowed by ``filters``, by cosine similarity, best first."""
+        vector = np.asarray(query_vector, dtype=np.float32).reshape(-1).tolist()
+        found = self.client.search(
+            self.generation,
+            data=[vector],
+            anns_field="dense",
+            limit=k,
+            filter=mc.filter_expression(filters),
+            search_params={"metric_type": "IP"},
+            output_fields=["id"],
+        )
+        return self._candidates(found[0], negate=False)
+
+    def lexical_search(self, query_norm: str, k: int, filters: Filters) -> list[Candidate]:
+        """Up to ``k`` clauses allowed by ``filters`` sharing a term with ``query_norm``
+        (Simplified; segmented by the server's analyzer), by BM25, best first."""
+        if not query_norm.strip():
+            return []
+        found = self.client.search(
+            self.generation,
+            data=[query_norm],
+            anns_field="sparse",
+            limit=k,
+            filter=mc.filter_expression(filters),
+            search_params={"metric_type": "BM25"},
+            output_fields=["id"],
+        )
+        return [(c, s) for c, s in self._candidates(found[0], negate=True) if s > 0]
+
+    def hybrid_search(
+        self, query_vector: np.ndarray, query_norm: str, k: int, filters: Filters
+    ) -> list[Candidate]:
+        """Up to ``k`` clauses by reciprocal rank fusion (k=60) of the dense and BM25
+        searches, fused on the server in one round trip; the score is the fused score.
+
+        Each source contributes its top ``k`` (the same depth the retriever passes to each
+        source). The retriever fuses on its side instead, because a hit must carry each
+        source's own score and rank (cosine drives the low-confidence rule); this is for
+        callers that only need the fused list, e.g. a thin API replica.
+        """
+        expr = mc.filter_expression(filters)
+        vector = np.asarray(query_vector, dtype=np.float32).reshape(-1).tolist()
+        requests = [
+            AnnSearchRequest([vector], "dense", {"metric_type": "IP"}, k, expr=expr or None),
+        ]
+        if query_norm.strip():
+            requests.append(
+                AnnSearchRequest(
+                    [query_norm], "sparse", {"metric_type": "BM25"}, k, expr=expr or None
+                )
+            )
+        found = self.client.hybrid_search(
+            self.generation, requests, RRFRanker(RRF_K), limit=k, output_fields=["id"]
+        )
+        return self._candidates(found[0], negate=False)
+
+    def _candidates(self, hits: Sequence[Any], *, negate: bool) -> list[Candidate]:
+        """``(clause, score)`` pairs of a Milvus result. Milvus Lite reports BM25 as a
+        negative distance and a server as a positive score; ``negate`` takes the magnitude."""
+        out = []
+        for hit in hits:
+            clause = self._by_id.get(str(hit["id"]))
+            if clause is not None:
+                score = float(hit["distance"])
+                out.append((clause, abs(score) if negate else score))
+        return out
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __repr__(self) -> str:
+        return f"MilvusIndex({self.uri!r}, {self.generation!r}, {len(self._clauses)} clauses)"

@@ -1,0 +1,154 @@
+"""The retriever's behavioural tests, run again on both real backends (local and Milvus Lite).
+
+The retriever's own tests (``test_retriever_search.py``, ``test_retriever_default.py``) are
+collected here a second time with their ``retriever`` / ``default_retriever`` fixtures
+replaced by parametrised ones, so every behaviour a user sees — filters, modes, errors,
+citations, low confidence — is checked on the local index and on Milvus. Tests about the
+local folder itself (copying, truncating files) stay where they are. Each backend is built
+once per session, in a temporary folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from corpus.clause import Corpus
+from index.backend import open_backend
+from retriever import Retriever
+from tests import test_retriever_default as default_tests
+from tests import test_retriever_search as search_tests
+
+BACKENDS = ("local", "milvus")
+
+#: Tests of the local folder format, not of search behaviour.
+LOCAL_ONLY = {
+    "test_second_load_reuses_the_index_without_embedding",
+    "test_truncated_vectors_file_triggers_a_rebuild_with_a_message",
+}
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def _collect(module: object, mark: Callable | None = None) -> None:
+    """Bring ``module``'s test functions into this module (pytest collects them here too,
+    with this module's fixtures)."""
+    for name, value in vars(module).items():
+        if name.startswith("test_") and callable(value) and name not in LOCAL_ONLY:
+            globals()[name] = mark(value) if mark is not None else value
+
+
+def _backend(kind: str, corpus: Corpus, encoder, folder: Path):
+    return open_backend(
+        kind,
+        corpus,
+        encoder,
+        index_dir=folder / "index",
+        milvus_uri=str(folder / "milvus.db"),
+        progress=False,
+        log=_quiet,
+    )
+
+
+# --- the small hand-made corpus of test_retriever_search, no model -----------------------
+
+
+def _small(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    encoder = search_tests.CharEncoder()
+    corpus = Corpus(tuple(search_tests.make_clauses()))
+    folder = tmp_path_factory.mktemp(f"small-{kind}")
+    return Retriever(_backend(kind, corpus, encoder, folder), encoder, corpus)
+
+
+@pytest.fixture(scope="session")
+def small_local(tmp_path_factory) -> Retriever:
+    return _small("local", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def small_milvus(tmp_path_factory) -> Retriever:
+    return _small("milvus", tmp_path_factory)
+
+
+@pytest.fixture(params=BACKENDS)
+def retriever(request) -> Retriever:
+    """Replaces test_retriever_search's in-memory stand-in for the tests collected below."""
+    return request.getfixturevalue(f"small_{request.param}")
+
+
+_collect(search_tests)
+
+
+@pytest.mark.parametrize("query", ["消防车通道", "百吨王", "烟花爆竹零售店", "电动自行车"])
+def test_small_corpus_dense_mode_is_identical_on_both_backends(
+    small_local, small_milvus, query
+) -> None:
+    local = small_local.search(query, k=5, mode="dense", province="青海")
+    milvus = small_milvus.search(query, k=5, mode="dense", province="青海")
+    assert type(small_local.backend).__name__ == "LocalIndex"
+    assert type(small_milvus.backend).__name__ == "MilvusIndex"
+    assert [h.to_json() for h in milvus.hits] == [h.to_json() for h in local.hits]
+    assert {h.clause.province for h in milvus.hits} == {"青海省"}
+
+
+# --- the default corpus and model (test_retriever_default) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def default_retriever_local(tmp_path_factory) -> Retriever:
+    """The default corpus and model on the local backend (like conftest's fixture)."""
+    index_dir = tmp_path_factory.mktemp("parity-local") / "index"
+    return Retriever.load(index_dir, progress=False, log=_quiet)
+
+
+@pytest.fixture(scope="session")
+def milvus_default_retriever(default_retriever_local: Retriever, tmp_path_factory) -> Retriever:
+    """The same corpus and encoder on Milvus Lite (the model is loaded once, not twice)."""
+    corpus, encoder = default_retriever_local.corpus, default_retriever_local.encoder
+    assert corpus is not None
+    folder = tmp_path_factory.mktemp("parity-milvus")
+    return Retriever(_backend("milvus", corpus, encoder, folder), encoder, corpus)
+
+
+@pytest.fixture(params=BACKENDS)
+def default_retriever(request) -> Retriever:
+    """Replaces conftest's local-only fixture for the tests collected below."""
+    name = "default_retriever_local" if request.param == "local" else "milvus_default_retriever"
+    return request.getfixturevalue(name)
+
+
+_collect(default_tests, pytest.mark.model)
+
+QUESTIONS = ["烟花爆竹零售店有什么安全要求", "百吨王", "青海 2020 消防车通道", "危化品", "地震"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_dense_results_and_citations_are_identical_on_both_backends(
+    default_retriever_local, milvus_default_retriever, question
+) -> None:
+    local = default_retriever_local.search(question, k=5, mode="dense")
+    milvus = milvus_default_retriever.search(question, k=5, mode="dense")
+    assert [h.citation for h in milvus.hits] == [h.citation for h in local.hits]
+    assert [h.clause for h in milvus.hits] == [h.clause for h in local.hits]
+    assert [h.score for h in milvus.hits] == pytest.approx([h.score for h in local.hits], abs=1e-4)
+    assert [h.answer for h in milvus.hits] == [h.answer for h in local.hits]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_hybrid_results_have_the_same_shape_on_both_backends(
+    default_retriever_local, milvus_default_retriever, question
+) -> None:
+    local = default_retriever_local.search(question, k=5).to_json()
+    milvus = milvus_default_retriever.search(question, k=5).to_json()
+    assert milvus["filters"] == local["filters"]
+    assert len(milvus["hits"]) == len(local["hits"]) == 5
+    for hit in milvus["hits"]:
+        assert set(hit) == set(local["hits"][0])
+        assert set(hit["scores"]) <= {"dense", "lexical"}
+    assert milvus["hits"][0]["clause_id"] == local["hits"][0]["clause_id"]
