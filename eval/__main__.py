@@ -16,8 +16,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from eval.benchmark import REPORTS_DIR
 from eval.configs import CONFIGS
-from eval.runner import REPORTS_DIR, run_benchmark
+from eval.runner import LATENCY_SAMPLE, run_benchmark
 from index.backend import BACKENDS
 
 
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="torch CPU threads (default: torch's choice; 1 is steadier on a busy shared machine)",
+    )
+    parser.add_argument(
+        "--latency-sample",
+        type=int,
+        default=LATENCY_SAMPLE,
+        help=f"queries timed one by one per configuration (default {LATENCY_SAMPLE}; 0: all)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument(
@@ -87,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out_dir=args.out,
             retriever=retriever,
             corpus_dir=args.corpus_dir,
+            latency_sample=args.latency_sample,
             on_progress=None if args.quiet else show,
         )
     except (ValueError, OSError) as exc:

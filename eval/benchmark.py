@@ -23,6 +23,8 @@ from corpus.script import to_simplified
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_QUERIES = DATA_DIR / "queries.jsonl"
 DEFAULT_QRELS = DATA_DIR / "qrels" / "test.tsv"
+#: Where reports go, one ``YYYYmmdd-HHMMSS`` folder each (gitignored).
+REPORTS_DIR = Path(__file__).resolve().parent / "reports"
 
 #: The query type of questions the corpus cannot answer; they get no qrels.
 NO_ANSWER = "no-answer"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -9,7 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from eval.benchmark import DEFAULT_QRELS, DEFAULT_QUERIES, Qrels, Query, load_qrels, load_queries
+from corpus.clause import Clause
+from eval.benchmark import (
+    DEFAULT_QRELS,
+    DEFAULT_QUERIES,
+    REPORTS_DIR,
+    Qrels,
+    Query,
+    load_qrels,
+    load_queries,
+)
 from eval.configs import Config, parse_configs
 from eval.judge import (
     Matcher,
@@ -21,6 +31,7 @@ from eval.judge import (
     overlap_matcher,
 )
 from eval.metrics import METRICS, mean_by, per_query, significance
+from eval.vectors import QueryVectorCache, encoder_swapped
 
 if TYPE_CHECKING:
     from retriever import Retriever
@@ -28,7 +39,8 @@ if TYPE_CHECKING:
 Judging = Literal["auto", "ids", "answers"]
 Progress = Callable[[float, str], None]
 
-REPORTS_DIR = Path(__file__).resolve().parent / "reports"
+#: Queries timed one by one per configuration for the latency figures.
+LATENCY_SAMPLE = 40
 
 
 @dataclass
@@ -97,13 +109,16 @@ def run_benchmark(
     out_dir: Path = REPORTS_DIR,
     retriever: Retriever | None = None,
     corpus_dir: Path | None = None,
+    latency_sample: int = LATENCY_SAMPLE,
     on_progress: Progress | None = None,
 ) -> Path:
     """Run the configurations, compute the metrics and write a report folder; return it.
 
     ``retriever`` defaults to ``Retriever.load()`` (the shipped corpus and model);
     ``corpus_dir`` is where the naive baseline reads raw ``.txt`` files (default: the
-    retriever's corpus folder).
+    shipped documents). Quality uses every query with query vectors computed once in
+    batches; latency is timed on ``latency_sample`` queries (spread over the set, 0: all)
+    searched one at a time with the real encoder, as a user's query would be.
     """
     from eval.report import write_report
 
@@ -119,55 +134,79 @@ def run_benchmark(
         from retriever import Retriever
 
         retriever = Retriever.load(progress=False)
+    progress(0.02, "embedding the queries")
+    cache = QueryVectorCache(retriever.encoder)
+    cache.prefill(_embedded_texts(bench.queries, retriever, chosen))
+    timed = _spread(bench.queries, latency_sample)
     runs: list[ConfigRun] = []
     for number, config in enumerate(chosen):
 
         def step(done: int, total: int, number: int = number, name: str = config.name) -> None:
-            progress((number + done / total) / len(chosen), f"{name}: {done}/{total}")
+            progress(0.05 + 0.9 * (number + done / total) / len(chosen), f"{name}: {done}/{total}")
 
-        runs.append(run_config(config, bench, retriever, k=k, corpus_dir=corpus_dir, on_step=step))
-    progress(0.99, "writing the report")
+        searcher = _searcher(config, retriever, k=k, corpus_dir=corpus_dir)
+        with encoder_swapped(searcher.owner, cache):
+            run = run_config(config, bench, searcher, on_step=step, clauses=retriever.clauses)
+        run.latencies_ms = [_timed(searcher, q.text) for q in timed]
+        runs.append(run)
+    progress(0.97, "writing the report")
     results = summarise(bench, runs, k=k)
     folder = write_report(results, out_dir)
     progress(1.0, f"report written to {folder}")
     return folder
 
 
+class Searcher:
+    """One configuration as a function of the query text, and the object holding its encoder."""
+
+    def __init__(self, config: Config, owner: Any, k: int):
+        self.config = config
+        self.owner = owner  # a Retriever, or a NaiveIndex for the naive baseline
+        self.k = k
+
+    def __call__(self, text: str) -> tuple[list[Passage], bool | None]:
+        """The passages found, best first, and the low-confidence flag (None: not applicable)."""
+        if self.config.naive:
+            return self.owner.search(text, self.k), None
+        result = self.owner.search(
+            text, self.k, mode=self.config.mode, detect_filters=self.config.detect_filters
+        )
+        passages = [Passage(h.clause.id, h.clause.doc.doc_id, h.clause.text) for h in result.hits]
+        return passages, result.low_confidence
+
+
+def _searcher(config: Config, retriever: Any, *, k: int, corpus_dir: Path | None) -> Searcher:
+    if not config.naive:
+        return Searcher(config, retriever, k)
+    from corpus.loader import DEFAULT_CORPUS_DIR
+    from eval.naive import NaiveIndex
+
+    folder = Path(corpus_dir or DEFAULT_CORPUS_DIR)
+    return Searcher(config, NaiveIndex.build(folder, retriever.encoder), k)
+
+
 def run_config(
     config: Config,
     bench: Benchmark,
-    retriever: Retriever,
+    searcher: Callable[[str], tuple[list[Passage], bool | None]],
     *,
-    k: int = 10,
-    corpus_dir: Path | None = None,
+    clauses: Sequence[Clause] = (),
     on_step: Callable[[int, int], None] | None = None,
 ) -> ConfigRun:
-    """Search every query with one configuration and credit the results (see eval.judge)."""
-    if config.naive:
-        from corpus.loader import DEFAULT_CORPUS_DIR
-        from eval.naive import NaiveIndex
+    """Search every query with one configuration and credit the results (see eval.judge).
 
-        naive = NaiveIndex.build(Path(corpus_dir or DEFAULT_CORPUS_DIR), retriever.encoder)
-    clauses = {c.id: c for c in retriever.clauses}
-    overlap = overlap_matcher(clauses) if config.naive else None
+    ``clauses`` are needed only to judge the naive baseline's windows against qrels by id.
+    """
+    overlap = overlap_matcher({c.id: c for c in clauses}) if config.naive else None
     run = ConfigRun(config)
     for done, query in enumerate(bench.queries, start=1):
-        started = time.perf_counter()
         try:
-            if config.naive:
-                passages = naive.search(query.text, k)
-            else:
-                result = retriever.search(
-                    query.text, k, mode=config.mode, detect_filters=config.detect_filters
-                )
-                run.low_confidence[query.id] = result.low_confidence
-                passages = [
-                    Passage(h.clause.id, h.clause.doc.doc_id, h.clause.text) for h in result.hits
-                ]
+            passages, low = searcher(query.text)
         except ValueError as exc:  # a query the retriever refuses counts as finding nothing
             run.errors[query.id] = str(exc)
-            passages = []
-        run.latencies_ms.append((time.perf_counter() - started) * 1000)
+            passages, low = [], None
+        if low is not None:
+            run.low_confidence[query.id] = low
         matcher: Matcher
         if bench.judging == "answers":
             matcher = answer_matcher(query)
@@ -177,6 +216,46 @@ def run_config(
         if on_step is not None:
             on_step(done, len(bench.queries))
     return run
+
+
+def _embedded_texts(
+    queries: Sequence[Query], retriever: Any, configs: Sequence[Config]
+) -> list[str]:
+    """The texts the configurations will embed, as far as they can be foreseen: the raw
+    query (naive) and the retriever's Simplified query, with and without detected filters.
+    A wrong guess costs only speed (the cache embeds what it misses)."""
+    from corpus.script import to_simplified
+    from retriever.query import parse_query
+    from retriever.search import clean_query
+
+    texts: list[str] = []
+    for query in queries:
+        try:
+            clean = clean_query(query.text)
+        except ValueError:
+            continue
+        if any(c.naive for c in configs):
+            texts.append(query.text)
+        if any(not c.naive and c.mode != "lexical" and not c.detect_filters for c in configs):
+            texts.append(to_simplified(clean))
+        if any(not c.naive and c.mode != "lexical" and c.detect_filters for c in configs):
+            texts.append(to_simplified(parse_query(clean, retriever.provinces()).rest))
+    return texts
+
+
+def _spread(queries: Sequence[Query], n: int) -> list[Query]:
+    """``n`` queries evenly spread over the list (all when ``n`` is 0 or larger)."""
+    if n <= 0 or n >= len(queries):
+        return list(queries)
+    step = len(queries) / n
+    return [queries[int(i * step)] for i in range(n)]
+
+
+def _timed(searcher: Searcher, text: str) -> float:
+    started = time.perf_counter()
+    with contextlib.suppress(ValueError):
+        searcher(text)
+    return (time.perf_counter() - started) * 1000
 
 
 def _percentile(values: Sequence[float], q: int) -> float:

@@ -10,9 +10,14 @@ once per session, in a temporary folder.
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from corpus.clause import Corpus
@@ -22,6 +27,8 @@ from tests import test_retriever_default as default_tests
 from tests import test_retriever_search as search_tests
 
 BACKENDS = ("local", "milvus")
+REPO = Path(__file__).resolve().parents[1]
+DOCUMENTS = REPO / "corpus" / "documents"
 
 #: Tests of the local folder format, not of search behaviour.
 LOCAL_ONLY = {
@@ -113,7 +120,27 @@ def milvus_default_retriever(default_retriever_local: Retriever, tmp_path_factor
     corpus, encoder = default_retriever_local.corpus, default_retriever_local.encoder
     assert corpus is not None
     folder = tmp_path_factory.mktemp("parity-milvus")
-    return Retriever(_backend("milvus", corpus, encoder, folder), encoder, corpus)
+    stored = StoredPassages(encoder, default_retriever_local.backend)
+    return Retriever(_backend("milvus", corpus, stored, folder), encoder, corpus)
+
+
+class StoredPassages:
+    """The real encoder, except that passages the local index already embedded are taken
+    from it: the same vectors, without embedding the corpus a second time on a slow CPU."""
+
+    def __init__(self, encoder, local_index) -> None:
+        self.encoder, self.name, self.dim = encoder, encoder.name, encoder.dim
+        self.known = {
+            c.text_norm: local_index.dense.vectors[row] for row, c in enumerate(local_index.clauses)
+        }
+
+    def encode_queries(self, texts):
+        return self.encoder.encode_queries(texts)
+
+    def encode_passages(self, texts, *, progress=False):
+        if all(t in self.known for t in texts):
+            return np.stack([self.known[t] for t in texts])
+        return self.encoder.encode_passages(texts, progress=progress)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -154,3 +181,43 @@ def test_hybrid_results_have_the_same_shape_on_both_backends(
         assert set(hit) == set(local["hits"][0])
         assert set(hit["scores"]) <= {"dense", "lexical"}
     assert milvus["hits"][0]["clause_id"] == local["hits"][0]["clause_id"]
+
+
+# --- choosing the backend on the command line --------------------------------------------
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "retriever", *map(str, args)],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+
+
+def test_cli_refuses_a_bad_milvus_uri_before_loading_anything(tmp_path: Path) -> None:
+    run = _cli("build", "--backend", "milvus", "--milvus-uri", tmp_path / "no-suffix")
+    assert run.returncode == 1
+    assert "bad Milvus URI" in run.stderr and "no-suffix" in run.stderr
+    assert not (tmp_path / "no-suffix").exists()
+
+
+@pytest.mark.model
+def test_cli_builds_and_searches_on_milvus(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    manifest = json.loads((DOCUMENTS / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] == "sichuan-2018"]
+    (corpus / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    shutil.copy(DOCUMENTS / manifest["documents"][0]["file"], corpus)
+    db = tmp_path / "milvus.db"
+    options = ("--corpus", corpus, "--backend", "milvus", "--milvus-uri", db)
+    built = _cli("build", *options)
+    assert built.returncode == 0, built.stderr
+    assert "first use" in built.stderr and "index ready" in built.stderr
+    run = _cli("search", "四川授旗仪式", "--k", "2", "--json", *options)
+    assert run.returncode == 0, run.stderr
+    (line,) = run.stdout.splitlines()
+    result = json.loads(line)
+    assert result["filters"]["detected"] == ["四川省"]
+    assert len(result["hits"]) == 2
+    assert all(h["citation"].startswith("【四川省·2018年·") for h in result["hits"])
+    assert "first use" not in run.stderr and "embedded" not in run.stderr

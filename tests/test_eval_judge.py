@@ -11,7 +11,7 @@ from corpus.clause import Clause, DocMeta
 from eval.benchmark import Query, load_qrels, load_queries, write_qrels
 from eval.configs import CONFIGS, parse_configs
 from eval.judge import Passage, answer_matcher, answer_qrels, credited_ranking, overlap_matcher
-from eval.runner import load_benchmark, run_config
+from eval.runner import Searcher, load_benchmark, run_config
 from retriever.hit import Filters, Hit, SearchResult
 
 ZJ = DocMeta(doc_id="zhejiang-2021", title="t", province="浙江省", year=2021)
@@ -89,7 +89,7 @@ def test_run_judged_by_qrels_ids(tmp_path: Path) -> None:
     assert bench.judging == "ids"
     assert [q.id for q in bench.unanswerable] == ["b"]
     retriever = FakeRetriever(["qinghai-2020:4-25", "qinghai-2020:4-24"])
-    run = run_config(CONFIGS["hybrid"], bench, retriever)  # type: ignore[arg-type]
+    run = run_config(CONFIGS["hybrid"], bench, Searcher(CONFIGS["hybrid"], retriever, 10))
     assert run.rankings["a"] == ["qinghai-2020:4-25", "qinghai-2020:4-24"]
     assert run.low_confidence == {"a": False, "b": True}
 
@@ -102,7 +102,7 @@ def test_run_judged_by_answer_substrings_survives_other_ids(tmp_path: Path) -> N
     bench = load_benchmark(queries)  # a queries file without qrels: judged by answers
     assert bench.judging == "answers"
     retriever = FakeRetriever(["qinghai-2020:4-24", "zhejiang-2021:2-2-3"])
-    run = run_config(CONFIGS["lexical"], bench, retriever)  # type: ignore[arg-type]
+    run = run_config(CONFIGS["lexical"], bench, Searcher(CONFIGS["lexical"], retriever, 10))
     assert run.rankings["a"] == ["qinghai-2020:4-24", "answer:0"]
 
 
