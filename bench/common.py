@@ -111,6 +111,7 @@ def write_json(path: Path, data: Any) -> None:
     ) as handle:
         json.dump(data, handle, ensure_ascii=False, indent=2)
         handle.write("\n")
+    os.chmod(handle.name, 0o644)  # NamedTemporaryFile creates 0600; results are for everyone
     os.replace(handle.name, path)
 
 

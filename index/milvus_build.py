@@ -105,6 +105,12 @@ def load_generation(
             f"not the current {encoder.name!r} ({encoder.dim} dims)",
             corrupted=False,
         )
+    if manifest.get("analyzer") != mc.analyzer_config():
+        raise IndexProblem(
+            f"its text was analysed as {manifest.get('analyzer')!r}, "
+            f"not as {mc.analyzer_config()!r}",
+            corrupted=False,
+        )
     if not client.has_collection(generation):
         raise IndexProblem(f"collection {generation} is missing")
     client.load_collection(generation)
@@ -236,7 +242,7 @@ def _manifest(
         "model": encoder.name,
         "dim": encoder.dim,
         "passage_text": PASSAGE_TEXT,
-        "analyzer": mc.ANALYZER_PARAMS["tokenizer"],
+        "analyzer": mc.analyzer_config(),
         "tokenizer": {k: v for k, v in segmenter.items() if k != "user_terms"},
         "corpus_fingerprint": clauses_fingerprint(clauses),
         "records_fingerprint": records_fingerprint(clauses),

@@ -44,6 +44,14 @@ ANALYZER_PARAMS: dict[str, Any] = {
     "filter": [{"type": "stop", "stop_words": sorted(STOPWORDS)}],
 }
 
+
+def analyzer_config() -> dict[str, str]:
+    """What a manifest records about the analyzer: a generation analysed otherwise would
+    segment queries differently from its stored BM25 vectors, so it must be rebuilt."""
+    text = json.dumps(ANALYZER_PARAMS, ensure_ascii=False, sort_keys=True)
+    return {"tokenizer": "jieba", "sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
 GENERATION_MARK = "__g"
 META_SUFFIX = "__meta"
 #: Rows per insert call: well under Milvus's 64 MB gRPC message limit with 1024-dim vectors.

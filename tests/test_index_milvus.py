@@ -227,6 +227,16 @@ def test_another_model_forces_a_full_rebuild(uri, name, built) -> None:
     assert index.dense_search(vector, 1, Filters())[0][0].id == "qinghai-2020/1"
 
 
+def test_another_analyzer_forces_a_rebuild(uri, name, built, monkeypatch) -> None:
+    corpus, _ = built
+    monkeypatch.setattr(mc, "ANALYZER_PARAMS", {"tokenizer": "jieba"})  # no stopwords
+    index, log = _open(uri, name, corpus, FakeEncoder())
+    assert "cannot be used" in log[0] and "analysed as" in log[0]
+    assert index.manifest["analyzer"] == mc.analyzer_config()
+    again, log = _open(uri, name, corpus, FakeEncoder())
+    assert log == [] and again.embedded == 0
+
+
 def test_collection_that_lost_a_row_is_detected_and_rebuilt(uri, name, built) -> None:
     corpus, index = built
     expected = _results(index, FakeEncoder())
