@@ -68,12 +68,20 @@ def main(argv: list[str] | None = None) -> int:
         assert local.corpus is not None
         started = time.perf_counter()
         backend = open_milvus(
-            str(Path(tmp) / "milvus.db"), local.corpus, StoredPassages(local), log=quiet
+            str(Path(tmp) / "milvus.db"),
+            local.corpus,
+            StoredPassages(local),
+            progress=False,
+            log=quiet,
         )
         milvus_build = time.perf_counter() - started
         started = time.perf_counter()
         backend = open_milvus(
-            str(Path(tmp) / "milvus.db"), local.corpus, StoredPassages(local), log=quiet
+            str(Path(tmp) / "milvus.db"),
+            local.corpus,
+            StoredPassages(local),
+            progress=False,
+            log=quiet,
         )
         milvus_load = time.perf_counter() - started
         milvus = Retriever(backend, local.encoder, local.corpus)

@@ -9,10 +9,11 @@ Public API::
         print(hit.citation, hit.answer)
 """
 
+from retriever.confidence import is_low_confidence
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.hit import Filters, Hit, SearchResult
 from retriever.query import ParsedQuery, parse_query
-from retriever.search import MAX_QUERY_CHARS, MODES, Retriever, is_low_confidence
+from retriever.search import MAX_QUERY_CHARS, MODES, Retriever
 
 __all__ = [
     "MAX_QUERY_CHARS",

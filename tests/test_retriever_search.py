@@ -16,8 +16,9 @@ from corpus.clause import Clause, DocMeta
 from corpus.script import to_simplified
 from index.segment import Segmenter
 from retriever import Retriever
+from retriever.confidence import is_low_confidence
 from retriever.hit import Filters
-from retriever.search import MAX_QUERY_CHARS, is_low_confidence
+from retriever.search import MAX_QUERY_CHARS
 
 QINGHAI = DocMeta(
     doc_id="qinghai-2020", title="青海省安全生产委员会2020年工作要点", province="青海省", year=2020
