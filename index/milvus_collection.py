@@ -245,10 +245,11 @@ def meta_collection(name: str) -> str:
 
 
 def ensure_meta(client: MilvusClient, name: str) -> None:
-    """Create ``NAME__meta`` if missing. Milvus requires a vector field in every collection,
+    """Create ``NAME__meta`` if missing, and load it. Milvus requires a vector field in every collection,
     so it carries a 2-dim placeholder that is never searched."""
     meta = meta_collection(name)
     if client.has_collection(meta):
+        client.load_collection(meta)
         return
     schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
     schema.add_field("generation", DataType.VARCHAR, is_primary=True, max_length=255)
@@ -276,6 +277,9 @@ def read_manifest(client: MilvusClient, name: str, generation: str) -> dict[str,
     build) or it does not parse."""
     rows = []
     if client.has_collection(meta_collection(name)):
+        # A collection comes back "released" after a server restart (and in every new
+        # Milvus Lite process); loading is idempotent.
+        client.load_collection(meta_collection(name))
         rows = client.get(meta_collection(name), ids=[generation], output_fields=["manifest"])
     if not rows:
         raise IndexProblem(f"collection {generation} has no manifest (its build did not finish)")

@@ -67,7 +67,7 @@ def test_a_clause_found_twice_is_credited_once() -> None:
 def test_significance_reports_symmetric_p_values() -> None:
     qrels = {f"q{i}": {"a": 2} for i in range(6)}
     good = {q: ["a"] for q in qrels}
-    bad = {q: ["z", "y"] for q in qrels}
+    bad = {q: ["z", "a"] if q in ("q0", "q1") else ["z", "y"] for q in qrels}
     sig = significance(qrels, {"good": good, "bad": bad})
     assert sig["good"]["bad"]["mrr@10"] == sig["bad"]["good"]["mrr@10"]
     assert sig["good"]["bad"]["mrr@10"] < 0.05

@@ -69,7 +69,7 @@ def test_two_reports_in_one_second_do_not_overwrite(tmp_path: Path) -> None:
 
 def test_markdown_marks_significant_differences(tmp_path: Path) -> None:
     text = (write_report(tiny_results(), tmp_path) / "report.md").read_text("utf-8")
-    assert "| lexical | 0.5000 | 0.0100 * |" in text
+    assert "| lexical | 0.0100 * | 0.5000 |" in text  # p(mrr@10), p(recall@5)
     assert "| **hybrid** | 0.500 | 1.000 | 1.000 | 0.750 | 0.800 | 1.0 | 2.0 |" in text
 
 
@@ -88,8 +88,8 @@ def test_tab_shows_latest_complete_report(tmp_path: Path) -> None:
 def test_tab_builds_inside_a_page() -> None:
     with gr.Blocks() as page, gr.Tab("评测"):
         build_eval_tab()
-    labels = {getattr(block, "value", None) for block in page.blocks.values()}
-    assert "运行评测" in labels
+    labels = [getattr(block, "value", None) for block in page.blocks.values()]
+    assert "运行评测" in labels and "刷新报告" in labels
 
 
 SICHUAN_QUERIES = [

@@ -76,6 +76,17 @@ def test_first_open_builds_and_second_loads_without_embedding(uri, name, built) 
     assert _results(second, counting) == _results(first, counting)
 
 
+def test_released_collections_after_a_restart_are_loaded_not_rebuilt(uri, name, built) -> None:
+    corpus, first = built
+    first.client.release_collection(first.generation)  # what a server restart leaves
+    first.client.release_collection(mc.meta_collection(name))
+    counting = FakeEncoder()
+    second, log = _open(uri, name, corpus, counting)
+    assert log == [] and counting.passages == []
+    assert second.generation == first.generation
+    assert _results(second, counting) == _results(first, counting)
+
+
 def test_dense_search_matches_the_local_backend(built, tmp_path: Path) -> None:
     corpus, index = built
     local = open_index(tmp_path / "local", corpus, FakeEncoder(), progress=False, log=Log())
