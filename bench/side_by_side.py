@@ -98,30 +98,42 @@ def ours(retriever: Retriever, detect_filters: bool) -> Search:
     return search
 
 
-def run_one(
-    search: Search, bench: Benchmark, matcher_for: Callable[[Any], Matcher], k: int
+def run_all(
+    configs: dict[str, tuple[Search, Callable[[Any], Matcher]]], bench: Benchmark, k: int
 ) -> dict[str, Any]:
-    """Every query through ``search`` (after one warm-up), credited and scored by eval/."""
-    search(bench.queries[0].text, k)
-    rankings: dict[str, list[str]] = {}
-    seconds: list[float] = []
-    errors = 0
-    for query in bench.queries:
-        started = time.perf_counter()
-        try:
-            passages = search(query.text, k)
-        except ValueError:
-            passages, errors = [], errors + 1
-        seconds.append(time.perf_counter() - started)
-        rankings[query.id] = credited_ranking(
-            passages, bench.qrels.get(query.id, {}), matcher_for(query)
-        )
-    scores = mean_by(per_query(bench.qrels, rankings, REPORTED))["all"]
-    return {
-        "metrics": {m: round(scores[m], 4) for m in REPORTED},
-        "latency": percentiles(seconds),
-        "refused_queries": errors,
-    }
+    """Every query through every configuration, credited and scored by eval/.
+
+    The configurations take turns query by query (after one warm-up each), so a burst of
+    load from elsewhere on a shared machine slows them alike and the latency ratios hold.
+    """
+    for search, _ in configs.values():
+        search(bench.queries[0].text, k)
+    rankings: dict[str, dict[str, list[str]]] = {name: {} for name in configs}
+    seconds: dict[str, list[float]] = {name: [] for name in configs}
+    refused = dict.fromkeys(configs, 0)
+    for number, query in enumerate(bench.queries, start=1):
+        for name, (search, matcher_for) in configs.items():
+            started = time.perf_counter()
+            try:
+                passages = search(query.text, k)
+            except ValueError:
+                passages = []
+                refused[name] += 1
+            seconds[name].append(time.perf_counter() - started)
+            rankings[name][query.id] = credited_ranking(
+                passages, bench.qrels.get(query.id, {}), matcher_for(query)
+            )
+        if number % 50 == 0:
+            print(f"  {number}/{len(bench.queries)} queries", file=sys.stderr, flush=True)
+    results: dict[str, Any] = {}
+    for name in configs:
+        scores = mean_by(per_query(bench.qrels, rankings[name], REPORTED))["all"]
+        results[name] = {
+            "metrics": {m: round(scores[m], 4) for m in REPORTED},
+            "latency": percentiles(seconds[name]),
+            "refused_queries": refused[name],
+        }
+    return results
 
 
 def ratio(a: float, b: float) -> float | None:
@@ -155,16 +167,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     lexical = GenericBM25(chunks)
     lexical_build = time.perf_counter() - started
 
-    configs: dict[str, Any] = {
+    configs: dict[str, tuple[Search, Callable[[Any], Matcher]]] = {
         "ours hybrid": (ours(retriever, False), clause_matcher),
         "ours hybrid + filters": (ours(retriever, True), clause_matcher),
         "generic dense (FAISS)": (dense.search, chunk_matcher),
         "generic BM25 (rank-bm25)": (lexical.search, chunk_matcher),
     }
-    results: dict[str, Any] = {}
-    for name, (search, matcher_for) in configs.items():
-        print(f"running {name}…", file=sys.stderr, flush=True)
-        results[name] = run_one(search, bench, matcher_for, args.k)
+    print(f"running {', '.join(configs)}, taking turns…", file=sys.stderr, flush=True)
+    results = run_all(configs, bench, args.k)
     manifest = retriever.backend.manifest
     results["ours hybrid"]["build"] = {
         "units": len(retriever.clauses),
