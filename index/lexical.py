@@ -63,7 +63,10 @@ class LexicalIndex:
 
     def scores(self, query_norm: str) -> np.ndarray:
         """BM25 score of every row for ``query_norm`` (zeros when no query token is known)."""
-        ids = self.bm25.get_tokens_ids(self.segmenter.tokens(query_norm))
+        # Each distinct token counts once: a two-character word is also its own bigram, and
+        # counting it twice let generic words such as 要求 outweigh a topic bigram (消防).
+        tokens = list(dict.fromkeys(self.segmenter.tokens(query_norm)))
+        ids = self.bm25.get_tokens_ids(tokens)
         if not ids:
             return np.zeros(len(self), dtype=np.float32)
         return self.bm25.get_scores_from_ids(ids)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from corpus.clause import Clause
@@ -137,19 +137,32 @@ def best_sentence(clause: Clause, words: Sequence[str]) -> str:
     return best.text
 
 
-def coverage(query_words: Sequence[str], clause: Clause) -> float:
-    """Share of the query's content characters (its words, stopwords already removed) that
-    occur in ``clause``: 1.0 when every word is found, 0.0 when none is.
+def coverage(
+    query_words: Sequence[str], clause: Clause, weights: Mapping[str, float] | None = None
+) -> float:
+    """Share of the query's content (its words, stopwords already removed) found in
+    ``clause``: 1.0 when every word is found, 0.0 when none is.
 
-    Used by the low-confidence rule: a question the corpus cannot answer usually shares at
-    most a generic word or two with its best clause.
+    Each word counts with ``weights[word]`` (see :func:`retriever.confidence.idf_weights`:
+    rare words count most) or, without weights, with its length in characters. Used by the
+    low-confidence rule: a question the corpus cannot answer usually shares at most a
+    generic word or two with its best clause.
     """
-    content = [w.lower() for w in dict.fromkeys(query_words) if len(w) > 1 or _is_cjk(w)]
-    total = sum(len(w) for w in content)
+    content = query_content_words(query_words)
+    given = weights or {}
+    weight = {w: given.get(w, float(len(w))) for w in content}
+    total = sum(weight.values())
     if not total:
         return 0.0
     norm = aligned_norm(clause).lower()
-    return sum(len(w) for w in content if w in norm) / total
+    return sum(weight[w] for w in content if w in norm) / total
+
+
+def query_content_words(query_words: Sequence[str]) -> list[str]:
+    """The distinct, lower-cased query words coverage counts: any word of two or more
+    characters, and single characters only when CJK (a lone Latin letter or digit says
+    nothing)."""
+    return [w.lower() for w in dict.fromkeys(query_words) if len(w) > 1 or _is_cjk(w)]
 
 
 def _is_cjk(text: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,8 +18,15 @@ import numpy as np
 
 from corpus.clause import Clause, Corpus
 from corpus.script import to_simplified
-from retriever.answer import best_sentence, coverage, matched_terms
-from retriever.confidence import CONFIDENCE_DEPTH, is_low_confidence
+from index.segment import strip_question_boilerplate
+from retriever.answer import (
+    aligned_norm,
+    best_sentence,
+    coverage,
+    matched_terms,
+    query_content_words,
+)
+from retriever.confidence import CONFIDENCE_DEPTH, idf_weights, is_low_confidence
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.hit import Filters, Hit, SearchResult
 from retriever.query import (
@@ -80,6 +87,7 @@ class Retriever:
             siblings.append(clause)
         self._provinces = tuple(dict.fromkeys(c.province for c in self._clauses if c.province))
         self._years = tuple(sorted({c.year for c in self._clauses if c.year}))
+        self._norms: tuple[str, ...] = tuple(aligned_norm(c).lower() for c in self._clauses)
         self._encode_lock = threading.Lock()
         segmenter = getattr(backend, "segmenter", None)
         self._words: Callable[[str], list[str]] = (
@@ -222,7 +230,10 @@ class Retriever:
             normalise_years(year),
         )
         query_norm = to_simplified(parsed.rest)
-        words = self._words(query_norm)
+        # Dense search reads the whole question (e5 was trained on questions); BM25,
+        # highlighting and coverage read only its topic words.
+        query_topic = strip_question_boilerplate(query_norm)
+        words = self._words(query_topic)
         depth = max(50, 5 * k)
         lap("parse")
 
@@ -233,7 +244,7 @@ class Retriever:
             dense = _Ranked.of(self.backend.dense_search(vector, depth, filters))
             lap("dense")
         if mode in ("hybrid", "lexical"):
-            lexical = _Ranked.of(self.backend.lexical_search(query_norm, depth, filters))
+            lexical = _Ranked.of(self.backend.lexical_search(query_topic, depth, filters))
             lap("lexical")
 
         if mode == "hybrid":
@@ -248,8 +259,9 @@ class Retriever:
             for rank, (cid, score) in enumerate(fused, start=1)
         )
         best_dense = max(dense.scores.values(), default=None) if mode != "lexical" else None
+        weights = idf_weights(query_content_words(words), self._allowed_norms(filters))
         best_coverage = max(
-            (coverage(words, h.clause) for h in hits[:CONFIDENCE_DEPTH]), default=0.0
+            (coverage(words, h.clause, weights) for h in hits[:CONFIDENCE_DEPTH]), default=0.0
         )
         low = not hits or is_low_confidence(best_dense, best_coverage)
         lap("answer")
@@ -261,6 +273,17 @@ class Retriever:
             query_used=parsed.rest,
         )
         return result, timings
+
+    def _allowed_norms(self, filters: Filters) -> Iterable[str]:
+        """Lower-cased Simplified texts of the clauses ``filters`` allow: the set whose word
+        rarity the low-confidence rule weighs (a word absent from it cannot be answered)."""
+        provinces, years = set(filters.provinces), set(filters.years)
+        return (
+            norm
+            for clause, norm in zip(self._clauses, self._norms, strict=True)
+            if (not provinces or clause.province in provinces)
+            and (not years or clause.year in years)
+        )
 
     def _embed(self, query_norm: str) -> np.ndarray:
         with self._encode_lock:
