@@ -65,7 +65,7 @@ queries = st.one_of(
 )  # fmt: skip
 
 FAST = settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     database=None,  # never write an example database into the repository
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
