@@ -12,7 +12,8 @@ The weights ``w_s`` default to 1.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TypeVar
 
 #: The constant k of reciprocal rank fusion.
@@ -54,3 +55,86 @@ def reciprocal_rank_fusion(
             best[key] = min(best.get(key, (rank, source_index)), (rank, source_index))
     order = {key: i for i, key in enumerate(scores)}
     return sorted(scores.items(), key=lambda kv: (-kv[1], best[kv[0]], order[kv[0]]))
+
+
+# --- convex combination of normalised scores ---------------------------------------------
+
+#: ``(key, score)`` pairs from one source, best first.
+Scored = Sequence[tuple[Key, float]]
+
+#: A source's score normaliser: ``(source name, its scored list) -> normalised list``.
+Normaliser = Callable[[str, Scored], list[tuple[Key, float]]]
+
+
+def min_max(scored: Scored) -> list[tuple[Key, float]]:
+    """Min-max normalisation over the list: ``(s − min) / (max − min)``, so the best is 1
+    and the last 0. A list whose scores are all equal carries no order: every score is 0."""
+    values = [s for _, s in scored]
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    span = high - low
+    return [(key, (s - low) / span if span > 0 else 0.0) for key, s in scored]
+
+
+def z_score(scored: Scored) -> list[tuple[Key, float]]:
+    """Standard scores over the list: ``(s − μ) / σ`` (population σ); all 0 when σ = 0."""
+    values = [s for _, s in scored]
+    if not values:
+        return []
+    mean = sum(values) / len(values)
+    sigma = math.sqrt(sum((s - mean) ** 2 for s in values) / len(values))
+    return [(key, (s - mean) / sigma if sigma > 0 else 0.0) for key, s in scored]
+
+
+def theoretical_min_max(scored: Scored, minimum: float) -> list[tuple[Key, float]]:
+    """Bruch et al.'s theoretical min-max: ``(s − m) / (max − m)`` with ``m`` the lowest
+    score the source can give (cosine: −1; BM25: 0) instead of the list's own minimum, so
+    a list of uniformly weak matches stays weak. All 0 when ``max <= m``."""
+    if not scored:
+        return []
+    span = max(s for _, s in scored) - minimum
+    return [(key, (s - minimum) / span if span > 0 else 0.0) for key, s in scored]
+
+
+def convex_combination(
+    scored: Mapping[str, Scored],
+    weights: Mapping[str, float],
+    normalise: Normaliser,
+) -> list[tuple[Key, float]]:
+    """Fuse scored lists by a weighted sum of normalised scores, best first.
+
+    Bruch, Gai & Ingber 2023 ("An Analysis of Fusion Functions for Hybrid Retrieval")::
+
+        score(d) = Σ_s  w_s · φ_s(score_s(d))        e.g. α·φ(dense) + (1 − α)·φ(BM25)
+
+    ``normalise(source, list)`` is ``φ_s`` (:func:`min_max`, :func:`z_score`,
+    :func:`theoretical_min_max`). A key that a source did not return gets that source's
+    lowest normalised score: the most it could have scored there, since the source ranked it
+    below its whole list. A source missing from ``weights`` weighs 0. Ties are broken as in
+    :func:`reciprocal_rank_fusion`. Raises ``ValueError`` for a negative weight.
+    """
+    bad = {name: w for name, w in weights.items() if w < 0}
+    if bad:
+        raise ValueError(f"weights must be >= 0, got {bad}")
+    normalised: dict[str, dict[Key, float]] = {}
+    best: dict[Key, tuple[int, int]] = {}
+    order: dict[Key, int] = {}
+    for source_index, (source, pairs) in enumerate(scored.items()):
+        values: dict[Key, float] = {}
+        for rank, (key, value) in enumerate(normalise(source, pairs), start=1):
+            if key in values:
+                continue
+            values[key] = value
+            best[key] = min(best.get(key, (rank, source_index)), (rank, source_index))
+            order.setdefault(key, len(order))
+        normalised[source] = values
+    floor = {source: min(values.values(), default=0.0) for source, values in normalised.items()}
+    fused = {
+        key: sum(
+            weights.get(source, 0.0) * values.get(key, floor[source])
+            for source, values in normalised.items()
+        )
+        for key in order
+    }
+    return sorted(fused.items(), key=lambda kv: (-kv[1], best[kv[0]], order[kv[0]]))
