@@ -1,6 +1,7 @@
-"""Reciprocal rank fusion (Cormack, Clarke & Büttcher, SIGIR 2009).
+"""Fusing ranked lists: reciprocal rank fusion, and a convex combination of normalised scores.
 
-Dense cosines and BM25 scores live on unrelated scales, so they are fused by rank alone::
+Reciprocal rank fusion (Cormack, Clarke & Büttcher, SIGIR 2009). Dense cosines and BM25
+scores live on unrelated scales, so RRF fuses them by rank alone::
 
     score(d) = Σ_s  w_s / (k + rank_s(d)),      k = 60, ranks 1-based
 
@@ -8,6 +9,11 @@ summed over the sources ``s`` that returned ``d``; a source that did not return 
 contributes nothing. ``k = 60`` is the constant of the paper: it damps the advantage of the
 very first ranks so that agreement between sources counts for more than one source's top pick.
 The weights ``w_s`` default to 1.
+
+:func:`convex_combination` instead puts each source's scores on a common scale first
+(:func:`min_max`, :func:`z_score`, :func:`theoretical_min_max`) and sums them with weights,
+so a source's *margin* (BM25 far more sure of its first clause than of its second) survives
+fusion; ``eval/fusion_study.py`` compares the two on the benchmark.
 """
 
 from __future__ import annotations
@@ -138,3 +144,38 @@ def convex_combination(
         for key in order
     }
     return sorted(fused.items(), key=lambda kv: (-kv[1], best[kv[0]], order[kv[0]]))
+
+
+# --- the retriever's hybrid fusion ----------------------------------------------------------
+
+#: How ``Retriever.search`` can fuse its dense and BM25 candidates.
+FUSIONS: tuple[str, ...] = ("zscore", "rrf")
+#: The default: chosen on the dev half of the benchmark by ``eval/fusion_study.py``
+#: (eval/reports/fusion-study/study.md) and confirmed on its test half.
+DEFAULT_FUSION = "zscore"
+#: α of the default fusion: the dense share of ``α·z(dense) + (1 − α)·z(BM25)``. Our
+#: questions quote the documents, so BM25 is the stronger source; dense breaks near-ties and
+#: rescues questions worded unlike the text.
+DENSE_WEIGHT = 0.3
+
+
+def fuse_hybrid(
+    dense: Scored, lexical: Scored, fusion: str = DEFAULT_FUSION
+) -> list[tuple[Key, float]]:
+    """Fuse the dense (cosine) and BM25 candidates of one query, best first.
+
+    ``"zscore"``: :func:`convex_combination` of :func:`z_score`-normalised scores with
+    weights ``DENSE_WEIGHT`` (0.3) for dense and 0.7 for BM25; ``"rrf"``: equal-weight
+    :func:`reciprocal_rank_fusion` with ``k = 60``. Raises ``ValueError`` for another name.
+    """
+    if fusion == "rrf":
+        return reciprocal_rank_fusion(
+            {"dense": [key for key, _ in dense], "lexical": [key for key, _ in lexical]}
+        )
+    if fusion == "zscore":
+        return convex_combination(
+            {"dense": dense, "lexical": lexical},
+            {"dense": DENSE_WEIGHT, "lexical": 1.0 - DENSE_WEIGHT},
+            lambda source, scored: z_score(scored),
+        )
+    raise ValueError(f"unknown fusion {fusion!r}; expected one of {', '.join(FUSIONS)}")

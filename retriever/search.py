@@ -27,7 +27,7 @@ from retriever.answer import (
     query_content_words,
 )
 from retriever.confidence import CONFIDENCE_DEPTH, idf_weights, is_low_confidence
-from retriever.fusion import reciprocal_rank_fusion
+from retriever.fusion import DEFAULT_FUSION, FUSIONS, fuse_hybrid
 from retriever.hit import Filters, Hit, SearchResult
 from retriever.query import (
     ParsedQuery,
@@ -65,9 +65,12 @@ class _Ranked:
                 scores[clause.id] = float(score)
         return cls(ids, scores, {cid: rank for rank, cid in enumerate(ids, start=1)})
 
+    def scored(self) -> list[tuple[str, float]]:
+        return [(cid, self.scores[cid]) for cid in self.ids]
+
 
 class Retriever:
-    """Hybrid (dense + BM25, fused by RRF) search over the clauses of one corpus.
+    """Hybrid (dense + BM25, fused by z-scored scores or RRF) search over one corpus's clauses.
 
     Thread-safe for concurrent ``search`` calls: a search reads only state fixed at load
     time, and the encoder (whose tokenizer is not re-entrant) is called under a lock.
@@ -175,6 +178,7 @@ class Retriever:
         *,
         mode: str = "hybrid",
         detect_filters: bool = True,
+        fusion: str = DEFAULT_FUSION,
     ) -> SearchResult:
         """The ``k`` clauses that best answer ``query``, best first.
 
@@ -182,15 +186,18 @@ class Retriever:
         a list or a range) restrict the search; provinces and years written in the question
         are detected (unless ``detect_filters`` is false), applied and reported in
         ``result.filters.detected``, explicit arguments winning over detected ones.
-        ``mode`` is ``"hybrid"`` (RRF of dense and BM25), ``"dense"`` or ``"lexical"``; in a
+        ``mode`` is ``"hybrid"`` (dense and BM25 fused), ``"dense"`` or ``"lexical"``; in a
         single mode a hit's ``score`` is that source's own score (cosine or BM25).
+        ``fusion`` is how hybrid fuses: ``"zscore"`` (default: 0.3·z(cosine) + 0.7·z(BM25),
+        chosen by eval/fusion_study.py) or ``"rrf"`` (equal-weight reciprocal rank fusion);
+        see :func:`retriever.fusion.fuse_hybrid`.
 
-        Raises ``ValueError`` for an empty or punctuation-only query, an unknown mode or
-        province, a bad year, or ``k < 1``. Queries longer than :data:`MAX_QUERY_CHARS` are
-        cut to that length.
+        Raises ``ValueError`` for an empty or punctuation-only query, an unknown mode,
+        fusion or province, a bad year, or ``k < 1``. Queries longer than
+        :data:`MAX_QUERY_CHARS` are cut to that length.
         """
         return self.search_timed(
-            query, k, province, year, mode=mode, detect_filters=detect_filters
+            query, k, province, year, mode=mode, detect_filters=detect_filters, fusion=fusion
         )[0]
 
     def search_timed(
@@ -202,6 +209,7 @@ class Retriever:
         *,
         mode: str = "hybrid",
         detect_filters: bool = True,
+        fusion: str = DEFAULT_FUSION,
     ) -> tuple[SearchResult, dict[str, float]]:
         """:meth:`search`, plus the seconds spent in each stage (parse, embed, dense,
         lexical, fuse, answer) for the latency benchmark."""
@@ -217,6 +225,8 @@ class Retriever:
         text = clean_query(query)
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+        if fusion not in FUSIONS:
+            raise ValueError(f"unknown fusion {fusion!r}; expected one of {', '.join(FUSIONS)}")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive integer, got {k!r}")
         parsed = (
@@ -248,7 +258,7 @@ class Retriever:
             lap("lexical")
 
         if mode == "hybrid":
-            fused = reciprocal_rank_fusion({"dense": dense.ids, "lexical": lexical.ids})[:k]
+            fused = fuse_hybrid(dense.scored(), lexical.scored(), fusion)[:k]
         else:
             single = dense if mode == "dense" else lexical
             fused = [(cid, single.scores[cid]) for cid in single.ids[:k]]

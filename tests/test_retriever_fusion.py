@@ -1,8 +1,19 @@
-"""Reciprocal rank fusion, checked against numbers computed by hand."""
+"""Fusion functions (reciprocal rank fusion, convex combination of normalised scores),
+checked against numbers computed by hand."""
 
 import pytest
 
-from retriever.fusion import reciprocal_rank_fusion
+from index.segment import Segmenter
+from retriever import Retriever
+from retriever.fusion import (
+    convex_combination,
+    fuse_hybrid,
+    min_max,
+    reciprocal_rank_fusion,
+    theoretical_min_max,
+    z_score,
+)
+from tests.index_fakes import FakeEncoder, make_doc_clauses
 
 
 def test_rrf_scores_and_order_k60():
@@ -53,3 +64,150 @@ def test_empty_and_invalid():
         reciprocal_rank_fusion({"s": ["a"]}, k=-1)
     with pytest.raises(ValueError):
         reciprocal_rank_fusion({"s": ["a"]}, weights={"s": -1.0})
+
+
+# --- convex combination of normalised scores ------------------------------------------------
+
+def _minmax(source, scored):
+    return min_max(scored)
+
+
+def _zscore(source, scored):
+    return z_score(scored)
+
+
+def test_min_max_maps_best_to_1_and_last_to_0():
+    assert min_max([("a", 10.0), ("b", 6.0), ("c", 2.0)]) == [("a", 1.0), ("b", 0.5), ("c", 0.0)]
+
+
+def test_z_score_uses_population_sigma():
+    # mean 2, σ = sqrt((4 + 0 + 4) / 3) = 1.6329932; 2 / σ = 1.2247449
+    scored = dict(z_score([("a", 4.0), ("b", 2.0), ("c", 0.0)]))
+    assert scored["a"] == pytest.approx(1.2247449, abs=1e-7)
+    assert scored["b"] == pytest.approx(0.0)
+    assert scored["c"] == pytest.approx(-1.2247449, abs=1e-7)
+
+
+def test_theoretical_min_max_keeps_a_narrow_cosine_band_narrow():
+    # (0.8 + 1) / (0.9 + 1) = 0.9473684: the 0.1 cosine gap stays small, unlike min-max's 1
+    scored = dict(theoretical_min_max([("a", 0.9), ("b", 0.8)], -1.0))
+    assert scored["a"] == pytest.approx(1.0)
+    assert scored["b"] == pytest.approx(0.9473684, abs=1e-7)
+
+
+def test_normalisers_on_flat_and_empty_lists():
+    assert min_max([("a", 3.0), ("b", 3.0)]) == [("a", 0.0), ("b", 0.0)]
+    assert z_score([("a", 3.0), ("b", 3.0)]) == [("a", 0.0), ("b", 0.0)]
+    assert theoretical_min_max([("a", 0.0)], 0.0) == [("a", 0.0)]
+    assert min_max([]) == z_score([]) == theoretical_min_max([], 0.0) == []
+
+
+def test_convex_min_max_scores_and_order():
+    dense = [("a", 0.9), ("b", 0.8), ("c", 0.7)]  # min-max: a 1, b 0.5, c 0
+    lexical = [("c", 10.0), ("a", 4.0), ("d", 2.0)]  # min-max: c 1, a 0.25, d 0
+    fused = convex_combination(
+        {"dense": dense, "lexical": lexical}, {"dense": 0.3, "lexical": 0.7}, _minmax
+    )
+    # c: 0.7; a: 0.3 + 0.7 × 0.25 = 0.475; b: 0.3 × 0.5 + 0.7 × 0 (missing) = 0.15; d: 0
+    assert [key for key, _ in fused] == ["c", "a", "b", "d"]
+    scores = dict(fused)
+    assert scores["c"] == pytest.approx(0.7)
+    assert scores["a"] == pytest.approx(0.475)
+    assert scores["b"] == pytest.approx(0.15)
+    assert scores["d"] == pytest.approx(0.0)
+
+
+def test_convex_missing_key_gets_the_sources_lowest_score_and_ties_go_to_best_rank():
+    # z-scores: dense a +1, b −1; lexical b +1, c −1. a lacks a BM25 score, so it gets −1 there.
+    fused = convex_combination(
+        {"dense": [("a", 3.0), ("b", 1.0)], "lexical": [("b", 5.0), ("c", 1.0)]},
+        {"dense": 0.5, "lexical": 0.5},
+        _zscore,
+    )
+    # a: 0.5 − 0.5 = 0; b: −0.5 + 0.5 = 0 (tie: both first somewhere, dense listed first); c: −1
+    assert [key for key, _ in fused] == ["a", "b", "c"]
+    assert dict(fused)["c"] == pytest.approx(-1.0)
+
+
+def test_convex_keeps_a_decisive_bm25_win_that_equal_rrf_gives_away():
+    # Dense barely prefers w; BM25 is sure of a. Equal-weight RRF sees only ranks (1, 2)
+    # against (2, 1), a tie that source order hands to dense's pick.
+    dense = [("w", 0.90), ("a", 0.89)]
+    lexical = [("a", 20.0), ("w", 5.0)]
+    rrf = reciprocal_rank_fusion({"dense": ["w", "a"], "lexical": ["a", "w"]})
+    assert rrf[0][0] == "w"
+    fused = convex_combination(
+        {"dense": dense, "lexical": lexical}, {"dense": 0.3, "lexical": 0.7}, _zscore
+    )
+    # z: dense w +1, a −1; lexical a +1, w −1 → a: −0.3 + 0.7 = 0.4, w: 0.3 − 0.7 = −0.4
+    assert fused[0] == ("a", pytest.approx(0.4))
+
+
+def test_convex_source_without_weight_is_ignored_and_bad_weight_refused():
+    fused = convex_combination(
+        {"dense": [("a", 1.0), ("b", 0.0)], "lexical": [("b", 9.0), ("a", 1.0)]},
+        {"dense": 1.0},
+        _minmax,
+    )
+    assert [key for key, _ in fused] == ["a", "b"]
+    assert convex_combination({"dense": [], "lexical": []}, {"dense": 0.5}, _minmax) == []
+    with pytest.raises(ValueError, match="weights"):
+        convex_combination({"dense": [("a", 1.0)]}, {"dense": -0.1}, _minmax)
+
+
+# --- the retriever's hybrid fusion ----------------------------------------------------------
+
+
+class _FixedBackend:
+    """A backend whose two sources always return the same lists: dense barely prefers w,
+    BM25 is sure of a (the pattern behind most of equal-weight RRF's losses)."""
+
+    def __init__(self) -> None:
+        self._clauses = make_doc_clauses("qinghai-2020")[:3]
+        self.manifest: dict = {}
+        self.segmenter = Segmenter()
+
+    @property
+    def clauses(self):
+        return self._clauses
+
+    def dense_search(self, vector, k, filters):
+        w, a, c = self._clauses
+        return [(w, 0.90), (a, 0.89), (c, 0.50)][:k]
+
+    def lexical_search(self, query_norm, k, filters):
+        w, a, c = self._clauses
+        return [(a, 20.0), (w, 5.0), (c, 4.0)][:k]
+
+
+@pytest.fixture(scope="module")
+def fixed_retriever() -> Retriever:
+    return Retriever(_FixedBackend(), FakeEncoder())
+
+
+def test_hybrid_search_fuses_z_scores_by_default(fixed_retriever):
+    w, a, c = fixed_retriever.clauses
+    hits = fixed_retriever.search("超限超载整治", k=3, detect_filters=False).hits
+    assert [h.clause.id for h in hits] == [a.id, w.id, c.id]
+    # dense z: w 0.733786, a 0.680094, c −1.413880 (mean 0.763333, σ 0.186249);
+    # BM25 z: a 1.412011, w −0.637679, c −0.774332 (mean 9.666667, σ 7.318166)
+    # a: 0.3 × 0.680094 + 0.7 × 1.412011 = 1.192436; w: 0.220136 − 0.446375 = −0.226240
+    assert hits[0].score == pytest.approx(1.192436, abs=1e-5)
+    assert hits[1].score == pytest.approx(-0.226240, abs=1e-5)
+    assert hits[0].scores == {"dense": pytest.approx(0.89), "lexical": pytest.approx(20.0)}
+
+
+def test_rrf_stays_available_and_unknown_fusion_is_refused(fixed_retriever):
+    w, a, _ = fixed_retriever.clauses
+    hits = fixed_retriever.search("超限超载整治", k=2, detect_filters=False, fusion="rrf").hits
+    # w: 1/61 + 1/62 = a: 1/62 + 1/61 — a tie, settled by source order (dense first)
+    assert [h.clause.id for h in hits] == [w.id, a.id]
+    assert hits[0].score == pytest.approx(1 / 61 + 1 / 62)
+    with pytest.raises(ValueError, match="fusion"):
+        fixed_retriever.search("超限超载整治", fusion="borda")
+
+
+def test_fuse_hybrid_names():
+    assert fuse_hybrid([("a", 1.0)], [("a", 2.0)], "rrf") == [("a", pytest.approx(2 / 61))]
+    with pytest.raises(ValueError, match="unknown fusion"):
+        fuse_hybrid([], [], "max")
