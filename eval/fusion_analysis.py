@@ -8,6 +8,7 @@ Three measurements behind the fusion study's explanation (:mod:`eval.fusion_stud
 * :func:`score_margins`: how far each source's first candidate stands above its second (in
   standard deviations of the list) when that first candidate is right and when it is wrong.
   The margin is a confidence signal that rank-based fusion throws away.
+* :func:`score_ranges`: on what scale each source speaks.
 * :func:`rank_flips`: where equal-weight RRF puts the answer in the queries it loses
   although BM25 had the answer first.
 """
@@ -99,6 +100,20 @@ def score_margins(lists: Mapping[str, Lists], qrels: Qrels) -> dict[str, dict[st
         out[source] = {
             **{f"median_gap_{k}": statistics.median(v) if v else 0.0 for k, v in gaps.items()},
             **{f"n_{k}": float(len(v)) for k, v in gaps.items()},
+        }
+    return out
+
+
+def score_ranges(lists: Mapping[str, Lists]) -> dict[str, dict[str, float]]:
+    """Per source: the median over queries of its first and its last candidate's score, to
+    show on what scale each source speaks (e5 cosines crowd into a few hundredths)."""
+    out: dict[str, dict[str, float]] = {}
+    for source in ("dense", "lexical"):
+        firsts = [getattr(p, source)[0][1] for p in lists.values() if getattr(p, source)]
+        lasts = [getattr(p, source)[-1][1] for p in lists.values() if getattr(p, source)]
+        out[source] = {
+            "median_first": statistics.median(firsts) if firsts else 0.0,
+            "median_last": statistics.median(lasts) if lasts else 0.0,
         }
     return out
 

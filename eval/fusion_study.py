@@ -327,28 +327,12 @@ def _spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
     return 0.0 if math.isnan(rho) else rho
 
 
-def score_ranges(lists: Mapping[str, Lists]) -> dict[str, dict[str, float]]:
-    """Per source: the median over queries of its first and its last candidate's score, to
-    show on what scale each source speaks (e5 cosines crowd into a few hundredths)."""
-    import statistics
-
-    out: dict[str, dict[str, float]] = {}
-    for source in ("dense", "lexical"):
-        firsts = [getattr(p, source)[0][1] for p in lists.values() if getattr(p, source)]
-        lasts = [getattr(p, source)[-1][1] for p in lists.values() if getattr(p, source)]
-        out[source] = {
-            "median_first": statistics.median(firsts) if firsts else 0.0,
-            "median_last": statistics.median(lasts) if lasts else 0.0,
-        }
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Load the default retriever, run the study, write the report folder, print a summary."""
     import argparse
 
     from eval.benchmark import REPORTS_DIR
-    from eval.fusion_analysis import rank_flips, score_margins, term_overlap
+    from eval.fusion_analysis import rank_flips, score_margins, score_ranges, term_overlap
     from eval.fusion_report import stamp, write_study
     from eval.runner import load_benchmark
     from index.segment import Segmenter

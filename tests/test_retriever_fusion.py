@@ -68,6 +68,7 @@ def test_empty_and_invalid():
 
 # --- convex combination of normalised scores ------------------------------------------------
 
+
 def _minmax(source, scored):
     return min_max(scored)
 
