@@ -11,7 +11,7 @@ the model), FAISS ``IndexFlatIP`` dense only — and, as its lexical option, ``r
 run of characters between punctuation).
 
 Ours is ``Retriever.search`` in ``hybrid`` mode (dense + bm25s over jieba words and bigrams,
-fused by RRF), once as the benchmark runs it (no filters from the question) and once as the
+fused: 0.3·z(cosine) + 0.7·z(BM25)), once as the benchmark runs it (no filters from the question) and once as the
 page runs it (province/year named in the question applied as filters).
 
 Every configuration is judged by ``eval/``'s own rules (:mod:`eval.judge`: a chunk is

@@ -23,7 +23,7 @@ class Config:
 CONFIGS: dict[str, Config] = {
     c.name: c
     for c in (
-        Config("hybrid", "dense + BM25 fused by RRF, no filters from the question", "hybrid"),
+        Config("hybrid", "dense + BM25 fused (z-scored scores, 0.3·dense + 0.7·BM25), no filters from the question", "hybrid"),
         Config("lexical", "BM25 on segmented Simplified text only", "lexical"),
         Config("dense", "e5 embeddings only (Simplified)", "dense"),
         Config(

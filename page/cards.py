@@ -81,10 +81,17 @@ def copy_button(citation: str) -> str:
 
 
 def score_line(hit: Hit) -> str:
-    """The fused score and the score of each source, small, for the curious."""
-    parts = [f"{msg.CARD_SCORE} {hit.score:.3f}"]
+    """Where the hit came from, small, for the curious: each source's rank and own score.
+
+    The fused score is left out: hybrid fusion blends z-scores, which can be negative and mean
+    nothing to a reader, while "关键词 第1 (17.5)" does.
+    """
+    parts = []
     for source, value in hit.scores.items():
-        parts.append(f"{_SOURCE_NAMES.get(source, source)} {value:.3f}")
+        name = _SOURCE_NAMES.get(source, source)
+        rank = hit.ranks.get(source)
+        ranked = f" {msg.CARD_RANK.format(rank=rank)}" if rank is not None else ""
+        parts.append(f"{name}{ranked} ({value:.3f})")
     return escape(" · ".join(parts))
 
 

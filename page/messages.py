@@ -32,7 +32,7 @@ ALL_DOCUMENTS = "全部文件"
 
 CARD_TITLE = "出处文件"
 CARD_PATH = "所在章节"
-CARD_SCORE = "相关度"
+CARD_RANK = "第{rank}"
 CARD_CONTEXT = "上下文（前后条款）"
 CARD_PREVIOUS = "上一条"
 CARD_NEXT = "下一条"

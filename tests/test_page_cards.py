@@ -24,14 +24,15 @@ def test_highlight_escapes_text_and_never_marks_inside_an_entity():
 
 
 def test_card_shows_citation_title_path_text_and_a_copy_button():
-    hit = Hit(clause=QH15, rank=1, score=0.5, scores={"dense": 0.8, "lexical": 9.1},
-              matched_terms=("消防车通道",))  # fmt: skip
+    hit = Hit(clause=QH15, rank=1, score=-0.2, scores={"dense": 0.8, "lexical": 9.1},
+              ranks={"dense": 3, "lexical": 1}, matched_terms=("消防车通道",))  # fmt: skip
     html = cards.card(hit, neighbours=[QH14, QH15, QH16])
     assert "【青海省·2020年·第15项】" in html
     assert QH15.title in html and "三、强化重点行业领域专项整治" in html
     assert "<mark>消防车通道</mark>" in html
     assert 'class="qa-copy" title="复制引用：【青海省·2020年·第15项】"' in html
-    assert "语义 0.800" in html and "关键词 9.100" in html
+    assert "语义 第3 (0.800)" in html and "关键词 第1 (9.100)" in html
+    assert "-0.2" not in html  # a fused z-score means nothing to a reader
     assert "\n" not in html  # a newline could end the chatbot's HTML block
 
 
