@@ -1,0 +1,60 @@
+"""Retake docs/screenshot.png: the page answering one question, in headless Chromium.
+
+    .venv/bin/python docs/make_screenshot.py ["问题"]
+
+Serves the real page over the default index on a free local port, asks the question the way
+a person would (type, Enter), waits for the answer and writes the PNG atomically. Needs
+Debian's ``chromium`` and ``fonts-noto-cjk`` (without the fonts Chinese shows as boxes).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from page import build_page, serve
+from retriever import Retriever
+
+OUT = Path(__file__).resolve().parent / "screenshot.png"
+QUESTION = "青海2020年对消防车通道有什么要求"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main(question: str = QUESTION) -> None:
+    demo = build_page(Retriever.load(progress=True))
+    port = free_port()
+    serve(demo, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1100})
+            page.goto(f"http://127.0.0.1:{port}/")
+            box = page.locator("#qa-question textarea")
+            box.fill(question)
+            box.press("Enter")
+            page.locator("#qa-chat .qa-scope").first.wait_for(timeout=120_000)
+            page.wait_for_timeout(500)  # let the cards finish laying out
+            tmp = OUT.with_suffix(".tmp.png")
+            page.screenshot(path=str(tmp))
+            os.replace(tmp, OUT)
+            browser.close()
+    finally:
+        demo.close()
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])
