@@ -207,11 +207,12 @@ def _no_answer(result: SearchResult) -> str:
     """Plainly: nothing answers this; and which filters to remove, when some were applied."""
     lead = msg.LOW_CONFIDENCE if result.hits else msg.NO_HITS
     applied = _filter_words(result.filters.provinces, result.filters.years)
-    hint = (
-        msg.LOW_CONFIDENCE_WITH_FILTERS.format(filters="、".join(applied))
-        if applied
-        else msg.LOW_CONFIDENCE_HINT
-    )
+    if result.filters.absent and not result.filters.provinces:
+        hint = msg.ABSENT_PROVINCES.format(provinces="、".join(result.filters.absent))
+    elif applied:
+        hint = msg.LOW_CONFIDENCE_WITH_FILTERS.format(filters="、".join(applied))
+    else:
+        hint = msg.LOW_CONFIDENCE_HINT
     return cards.notice(lead, "warn") + cards.notice(hint, "info")
 
 

@@ -63,12 +63,16 @@ class Filters:
     provinces: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     detected: tuple[str, ...] = ()
+    #: Provinces named in the question that the corpus holds no document for (广东省 …):
+    #: not a filter (it could only return nothing), but the reason an answer is doubtful.
+    absent: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "province": list(self.provinces),
             "year": list(self.years),
             "detected": list(self.detected),
+            "absent": list(self.absent),
         }
 
 

@@ -69,7 +69,8 @@ def parse_query(text: str, provinces: Sequence[str]) -> ParsedQuery:
 
     ``provinces`` are the full names present in the corpus (as in its manifest); a province
     mentioned in the question but absent from the corpus is not a filter (it stays in the
-    searched text), since filtering on it could only return nothing. Years are taken as
+    searched text), since filtering on it could only return nothing; it is reported in
+    ``filters.absent`` so the answer can say the corpus has nothing from there. Years are taken as
     written, whether or not the corpus holds them: a user who asks about 2022 should not be
     shown 2021 as if it were the answer. Matching is done on the Simplified form of the text,
     which OpenCC converts character by character, so offsets carry over to the original.
@@ -78,7 +79,7 @@ def parse_query(text: str, provinces: Sequence[str]) -> ParsedQuery:
     if len(norm) != len(text):  # offsets would not carry over; match on the text as given
         norm = text
     spans: list[tuple[int, int]] = []
-    found_provinces, province_labels = _find_provinces(norm, provinces, spans)
+    found_provinces, absent = _find_provinces(norm, provinces, spans)
     years, year_labels = _find_years(norm, spans)
     rest = _remove_spans(text, spans)
     if not _is_meaningful(rest):
@@ -86,7 +87,8 @@ def parse_query(text: str, provinces: Sequence[str]) -> ParsedQuery:
     filters = Filters(
         provinces=found_provinces,
         years=years,
-        detected=(*province_labels, *year_labels),
+        detected=(*found_provinces, *year_labels),
+        absent=absent,
     )
     return ParsedQuery(text=text, rest=rest, filters=filters)
 
@@ -107,7 +109,8 @@ def _province_names(corpus_provinces: Iterable[str]) -> list[tuple[str, str]]:
 def _find_provinces(
     norm: str, corpus_provinces: Sequence[str], spans: list[tuple[int, int]]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Corpus provinces named in ``norm``; their spans are appended to ``spans``.
+    """(corpus provinces, other provinces) named in ``norm``; the corpus ones' spans are
+    appended to ``spans``.
 
     Names are matched leftmost-longest in one pass, so 青海南部 is 青海 (not 海南) and
     内蒙古自治区 is never read as a shorter name inside it; a province outside the corpus is
@@ -116,14 +119,21 @@ def _find_provinces(
     names = _province_names(corpus_provinces)
     pattern = re.compile("|".join(re.escape(name) for name, _ in names))
     full_of = dict(names)
+    full_names = {short_province(full): full for full in ALL_PROVINCES}
     found: list[str] = []
+    absent: list[str] = []
     for match in pattern.finditer(norm):
-        full = full_of[match.group(0)]
+        name = match.group(0)
+        full = full_of[name]
         if full:
             spans.append(match.span())
             if full not in found:
                 found.append(full)
-    return tuple(found), tuple(found)
+        else:
+            other = full_names.get(name, name)
+            if other not in absent:
+                absent.append(other)
+    return tuple(found), tuple(absent)
 
 
 def _find_years(norm: str, spans: list[tuple[int, int]]) -> tuple[tuple[int, ...], tuple[str, ...]]:
@@ -260,4 +270,5 @@ def merge_filters(detected: Filters, provinces: tuple[str, ...], years: tuple[in
         provinces=provinces or detected.provinces,
         years=years or detected.years,
         detected=labels,
+        absent=detected.absent,
     )

@@ -273,7 +273,10 @@ class Retriever:
         best_coverage = max(
             (coverage(words, h.clause, weights) for h in hits[:CONFIDENCE_DEPTH]), default=0.0
         )
-        low = not hits or is_low_confidence(best_dense, best_coverage)
+        # A question about a province the corpus has no documents for (广东省…) cannot be
+        # answered by another province's clause, however close its wording.
+        elsewhere = bool(filters.absent) and not filters.provinces
+        low = not hits or elsewhere or is_low_confidence(best_dense, best_coverage)
         lap("answer")
         result = SearchResult(
             query=query,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from page import handlers
@@ -150,6 +152,21 @@ def test_low_confidence_without_filters_suggests_rephrasing():
     conv = handlers.ask(FakeRetriever(low=True), Conversation(), "航天发射场")
     first = handlers.turn_messages(conv.turns[-1])[0]["content"]
     assert msg.LOW_CONFIDENCE_HINT in first
+
+
+def test_question_about_a_province_without_documents_says_so_by_name():
+    fake = FakeRetriever(low=True)
+    search = fake.search
+
+    def search_about_guangdong(*args, **kwargs):
+        result = search(*args, **kwargs)
+        return replace(result, filters=replace(result.filters, absent=("广东省",)))
+
+    fake.search = search_about_guangdong
+    conv = handlers.ask(fake, Conversation(), "广东省消防车通道管理")
+    first = handlers.turn_messages(conv.turns[-1])[0]["content"]
+    assert msg.LOW_CONFIDENCE in first
+    assert msg.ABSENT_PROVINCES.format(provinces="广东省") in first
 
 
 def test_clause_text_with_markup_is_shown_as_text():

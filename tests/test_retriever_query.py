@@ -32,6 +32,14 @@ def test_province_outside_the_corpus_is_not_a_filter_and_stays_searched():
     parsed = parse_query("山东危化品", CORPUS)
     assert parsed.filters.provinces == ()
     assert "山东" in parsed.rest
+    assert parsed.filters.absent == ("山东省",)
+
+
+def test_provinces_outside_the_corpus_are_reported_as_absent_beside_corpus_ones():
+    parsed = parse_query("廣東省和青海省的安全生产工作要点", CORPUS)
+    assert parsed.filters.provinces == ("青海省",)
+    assert parsed.filters.absent == ("广东省",)
+    assert parse_query("青海南部牧区", CORPUS).filters.absent == ()  # 海南 is not in 青海南部
 
 
 def test_longer_province_name_wins_over_a_shorter_one_inside_it():

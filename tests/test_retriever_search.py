@@ -196,6 +196,14 @@ def test_filter_with_no_matching_clause_gives_no_hits_and_low_confidence(retriev
     assert result.low_confidence
 
 
+def test_question_about_a_province_without_documents_is_low_confidence(retriever):
+    result = retriever.search("广东省消防车通道管理")
+    assert result.filters.absent == ("广东省",) and result.filters.provinces == ()
+    assert result.hits  # other provinces' clauses are still shown, as possibly related
+    assert result.low_confidence
+    assert not retriever.search("消防车通道管理").low_confidence
+
+
 def test_filter_choices_come_from_the_corpus(retriever):
     assert retriever.provinces() == ("青海省", "云南省")
     assert retriever.years() == (2019, 2020)
