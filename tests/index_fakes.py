@@ -93,6 +93,21 @@ def make_doc_clauses(doc_id: str, texts: Sequence[str] | None = None) -> list[Cl
     return clauses
 
 
+def item_clause(doc: DocMeta, path: str, text: str) -> Clause:
+    """One numbered item of ``doc`` with id ``{doc_id}:{path}``, labelled by its path."""
+    return Clause(
+        id=f"{doc.doc_id}:{path}",
+        doc=doc,
+        kind="item",
+        item=path,
+        path=(),
+        text=text,
+        text_norm=to_simplified(text),
+        start=0,
+        end=len(text),
+    )
+
+
 def make_corpus(*doc_ids: str) -> Corpus:
     clauses: list[Clause] = []
     for doc_id in doc_ids or tuple(TEXTS):

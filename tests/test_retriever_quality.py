@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 
 from corpus.clause import Clause, DocMeta
-from corpus.script import to_simplified
 from index.lexical import LexicalIndex
 from index.segment import Segmenter, strip_question_boilerplate
 from retriever import Retriever
 from retriever.answer import coverage
 from retriever.confidence import COVERAGE_FLOOR, idf_weights, is_low_confidence
 from retriever.hit import Filters
+from tests.index_fakes import item_clause
 
 QINGHAI = DocMeta(doc_id="qinghai-2020", title="青海工作要点", province="青海省", year=2020)
 YUNNAN = DocMeta(doc_id="yunnan-2019", title="云南工作要点", province="云南省", year=2019)
@@ -35,20 +35,7 @@ SEGMENTER = Segmenter()
 
 
 def make_clauses() -> list[Clause]:
-    return [
-        Clause(
-            id=f"{doc.doc_id}:{path}",
-            doc=doc,
-            kind="item",
-            item=path,
-            path=(),
-            text=text,
-            text_norm=to_simplified(text),
-            start=0,
-            end=len(text),
-        )
-        for doc, path, text in TEXTS
-    ]
+    return [item_clause(doc, path, text) for doc, path, text in TEXTS]
 
 
 class FlatEncoder:

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 
 from corpus.clause import Clause, DocMeta
-from corpus.script import to_simplified
 from index.segment import Segmenter
 from retriever import Retriever
 from retriever.confidence import is_low_confidence
 from retriever.hit import Filters
 from retriever.search import MAX_QUERY_CHARS
+from tests.index_fakes import item_clause
 
 QINGHAI = DocMeta(
     doc_id="qinghai-2020", title="青海省安全生产委员会2020年工作要点", province="青海省", year=2020
@@ -41,20 +41,7 @@ SEGMENTER = Segmenter()
 
 
 def make_clauses() -> list[Clause]:
-    return [
-        Clause(
-            id=f"{doc.doc_id}:{path}",
-            doc=doc,
-            kind="item",
-            item=path,
-            path=(),
-            text=text,
-            text_norm=to_simplified(text),
-            start=0,
-            end=len(text),
-        )
-        for doc, path, text in TEXTS
-    ]
+    return [item_clause(doc, path, text) for doc, path, text in TEXTS]
 
 
 class CharEncoder:
