@@ -15,12 +15,13 @@ import platform
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import psutil
+
+from index.manifest import library_versions as index_library_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -44,13 +45,7 @@ LIBRARIES: tuple[str, ...] = (
 
 def library_versions(names: Iterable[str] = LIBRARIES) -> dict[str, str]:
     """``{distribution: version}``; ``"not installed"`` for a missing one."""
-    versions = {}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+    return index_library_versions(names)
 
 
 def cpu_model() -> str:

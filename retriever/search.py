@@ -26,7 +26,12 @@ from retriever.answer import (
     matched_terms,
     query_content_words,
 )
-from retriever.confidence import CONFIDENCE_DEPTH, idf_weights, is_low_confidence
+from retriever.confidence import (
+    CONFIDENCE_DEPTH,
+    document_frequencies,
+    is_low_confidence,
+    rarity,
+)
 from retriever.fusion import DEFAULT_FUSION, FUSIONS, fuse_hybrid
 from retriever.hit import Filters, Hit, SearchResult
 from retriever.query import (
@@ -92,6 +97,10 @@ class Retriever:
         self._years = tuple(sorted({c.year for c in self._clauses if c.year}))
         self._norms: tuple[str, ...] = tuple(aligned_norm(c).lower() for c in self._clauses)
         self._encode_lock = threading.Lock()
+        # Document frequencies for the low-confidence rule, by (filters, word): counting one
+        # means scanning every allowed clause, so each is counted once per process.
+        self._df: dict[tuple[tuple[str, ...], tuple[int, ...], str], int] = {}
+        self._allowed: dict[tuple[tuple[str, ...], tuple[int, ...]], int] = {}
         segmenter = getattr(backend, "segmenter", None)
         self._words: Callable[[str], list[str]] = (
             segmenter.words if segmenter is not None else _jieba_words()
@@ -269,7 +278,7 @@ class Retriever:
             for rank, (cid, score) in enumerate(fused, start=1)
         )
         best_dense = max(dense.scores.values(), default=None) if mode != "lexical" else None
-        weights = idf_weights(query_content_words(words), self._allowed_norms(filters))
+        weights = self._rarity(query_content_words(words), filters)
         best_coverage = max(
             (coverage(words, h.clause, weights) for h in hits[:CONFIDENCE_DEPTH]), default=0.0
         )
@@ -286,6 +295,18 @@ class Retriever:
             query_used=parsed.rest,
         )
         return result, timings
+
+    def _rarity(self, words: Sequence[str], filters: Filters) -> dict[str, float]:
+        """:func:`retriever.confidence.rarity` of ``words`` over the clauses ``filters``
+        allow, counting only words not counted before under the same filters."""
+        scope = (filters.provinces, filters.years)
+        distinct = list(dict.fromkeys(words))
+        new = [w for w in distinct if (*scope, w) not in self._df]
+        if new or scope not in self._allowed:
+            n, counts = document_frequencies(new, self._allowed_norms(filters))
+            self._allowed[scope] = n
+            self._df.update({(*scope, w): f for w, f in counts.items()})
+        return rarity({w: self._df[(*scope, w)] for w in distinct}, self._allowed[scope])
 
     def _allowed_norms(self, filters: Filters) -> Iterable[str]:
         """Lower-cased Simplified texts of the clauses ``filters`` allow: the set whose word
