@@ -23,8 +23,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import RESULTS_DIR, machine_info, now_utc, table, write_json
-from corpus.script import to_simplified
-from index.segment import strip_question_boilerplate
 from retriever import Retriever
 from retriever.answer import aligned_norm, coverage, query_content_words
 from retriever.confidence import CONFIDENCE_DEPTH, idf_weights
@@ -98,15 +96,12 @@ ON_TOPIC: tuple[str, ...] = (
 
 def signals(retriever: Retriever, question: str) -> dict[str, Any]:
     """What the rule saw for ``question``: best cosine, best weighted coverage, the flag."""
-    result = retriever.search(question, k=10)
+    prepared = retriever.prepare(question)
+    result = retriever.search(prepared, k=10)
     dense = [h.scores["dense"] for h in result.hits if "dense" in h.scores]
-    words = retriever._words(strip_question_boilerplate(to_simplified(result.query_used)))
-    allowed = [
-        aligned_norm(c).lower()
-        for c in retriever.clauses
-        if (not result.filters.provinces or c.province in result.filters.provinces)
-        and (not result.filters.years or c.year in result.filters.years)
-    ]
+    words = prepared.words
+    scope = result.filters.scope
+    allowed = [aligned_norm(c).lower() for c in retriever.clauses if scope.allows(c)]
     weights = idf_weights(query_content_words(words), allowed)
     best_coverage = max(
         (coverage(words, h.clause, weights) for h in result.hits[:CONFIDENCE_DEPTH]),

@@ -29,7 +29,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.encoder import BATCH_SIZE, DEFAULT_MODEL, SentenceEncoder, load_encoder
+from encoder.sentence import BATCH_SIZE, DEFAULT_MODEL, SentenceEncoder, load_encoder
 from index.manifest import library_versions
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 
 from bench.common import RESULTS_DIR, machine_info, write_json  # noqa: E402
 from corpus.loader import load_corpus  # noqa: E402
-from index.encoder import load_encoder  # noqa: E402
+from encoder.sentence import load_encoder  # noqa: E402
 from index.store import open_index  # noqa: E402
 
 RESULTS = RESULTS_DIR / "index_build.json"

@@ -92,7 +92,7 @@ class GenericBM25:
 
 def ours(retriever: Retriever, detect_filters: bool) -> Search:
     def search(query: str, k: int) -> list[Passage]:
-        result = retriever.search(query, k, mode="hybrid", detect_filters=detect_filters)
+        result = retriever.search(retriever.prepare(query, detect=detect_filters), k)
         return [Passage(h.clause.id, h.clause.doc.doc_id, h.clause.text) for h in result.hits]
 
     return search

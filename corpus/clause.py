@@ -13,9 +13,22 @@ from typing import Any, Literal
 #: Where a metadata field's value came from.
 Source = Literal["manifest", "inferred", "unknown"]
 
-#: What part of a document a clause is. Only ``item``, ``leaf``, ``paragraph`` and ``point``
-#: are the body; the others are kept so nothing is lost, but are not cited as items.
-Kind = Literal["notice", "preamble", "heading", "item", "leaf", "paragraph", "point", "closing"]
+#: What part of a document a clause is. Only ``item``, ``leaf``, ``paragraph``, ``point`` and
+#: ``article`` (第X条 of a law or regulation) are the body; the others are kept so nothing is
+#: lost, but are not cited as items.
+Kind = Literal[
+    "notice", "preamble", "heading", "item", "leaf", "paragraph", "point", "closing", "article"
+]
+
+#: Validity (时效) of a document, as the national law database states it. 现行有效 and
+#: 已被修改 (in force as amended: the 刑法) are searched by default; 历史版本 and 已废止 only
+#: when asked for.
+CURRENT = "现行有效"
+AMENDED = "已被修改"
+HISTORICAL = "历史版本"
+REPEALED = "已废止"
+STATUSES: tuple[str, ...] = (CURRENT, AMENDED, HISTORICAL, REPEALED)
+IN_FORCE: tuple[str, ...] = (CURRENT, AMENDED)
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,16 @@ class DocMeta:
     doc_type: str = ""  # 工作要点 / 简报 / 会议报道 …
     source_file: str = ""  # the file the document was read from (name only)
     sources: tuple[tuple[str, Source], ...] = ()
+    status: str = CURRENT  # one of STATUSES
+    national: bool = False  # a national law or regulation: applies in every province
+    effective_date: str = ""  # ISO date the text took effect; "" when unknown
+    version_date: str = ""  # ISO date of this version (修正/修订), for superseded texts
+    doc_number: str = ""  # 文号, e.g. 青安委〔2020〕1号; "" when the text has none
+
+    @property
+    def in_force(self) -> bool:
+        """True for 现行有效 and 已被修改 texts: what a default search answers from."""
+        return self.status in IN_FORCE
 
     def source_of(self, name: str) -> Source:
         return dict(self.sources).get(name, "unknown")
@@ -66,7 +89,9 @@ class Clause:
     end: int
     part: int = 1
     parts: int = 1
-    flags: tuple[str, ...] = ()  # e.g. "mojibake-repaired", "mojibake-unrepaired", "province-inferred"
+    flags: tuple[
+        str, ...
+    ] = ()  # e.g. "mojibake-repaired", "mojibake-unrepaired", "province-inferred"
 
     @property
     def province(self) -> str:
@@ -113,7 +138,15 @@ class Clause:
         )
 
 
-_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
+_PROVINCE_SUFFIXES = (
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "特别行政区",
+    "省",
+    "市",
+)
 
 
 def short_province(name: str) -> str:

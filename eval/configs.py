@@ -9,7 +9,8 @@ from dataclasses import dataclass
 class Config:
     """One way of answering a query.
 
-    ``mode`` and ``detect_filters`` are passed to ``Retriever.search``; ``naive`` marks the
+    ``detect_filters`` says whether the question's own province/year become filters
+    (``Retriever.prepare``), ``mode`` which sources ``Retriever.search`` uses; ``naive`` marks the
     tutorial baseline, which bypasses the retriever (see :mod:`eval.naive`).
     """
 
@@ -23,7 +24,11 @@ class Config:
 CONFIGS: dict[str, Config] = {
     c.name: c
     for c in (
-        Config("hybrid", "dense + BM25 fused (z-scored scores, 0.3·dense + 0.7·BM25), no filters from the question", "hybrid"),
+        Config(
+            "hybrid",
+            "dense + BM25 fused (z-scored scores, 0.3·dense + 0.7·BM25), no filters from the question",
+            "hybrid",
+        ),
         Config("lexical", "BM25 on segmented Simplified text only", "lexical"),
         Config("dense", "e5 embeddings only (Simplified)", "dense"),
         Config(

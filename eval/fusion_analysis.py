@@ -20,20 +20,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from corpus.clause import Clause
-from corpus.script import to_simplified
 from eval.benchmark import Qrels, Query
 from eval.fusion_study import Lists, Method
 from eval.metrics import top_grade_qrels
-from index.segment import Segmenter, cjk_bigrams, strip_question_boilerplate
+from index.segment import Segmenter, cjk_bigrams
 from retriever.answer import query_content_words
 from retriever.fusion import z_score
+from retriever.prepare import PreparedQuery, prepare_query
 
 
 def query_words(segmenter: Segmenter, text: str) -> list[str]:
-    """The content words of a question as the retriever's BM25 side sees them: Simplified,
-    question boilerplate removed, segmented, stopwords and lone Latin characters dropped."""
-    topic = strip_question_boilerplate(to_simplified(text))
-    return query_content_words(segmenter.words(topic))
+    """The content words of a question as the retriever's BM25 side sees them (prepared as
+    the benchmark's ``hybrid`` configuration prepares it), stopwords and lone Latin
+    characters dropped."""
+    return query_content_words(_prepared(segmenter, text).words)
+
+
+def _prepared(segmenter: Segmenter, text: str) -> PreparedQuery:
+    return prepare_query(text, (), segmenter.words, detect=False)
 
 
 def _share(needles: Iterable[str], haystack: str) -> float:
@@ -63,7 +67,7 @@ def term_overlap(
         if not answers:
             continue
         words = query_words(segmenter, query.text)
-        bigrams = cjk_bigrams(strip_question_boilerplate(to_simplified(query.text)))
+        bigrams = cjk_bigrams(_prepared(segmenter, query.text).topic)
         others = [t for cid, t in norms.items() if cid not in qrels.get(query.id, {})]
         found_in = {w: sum(1 for t in norms.values() if w in t) for w in words}
         row = {

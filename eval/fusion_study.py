@@ -229,8 +229,9 @@ def collect(retriever: Retriever, queries: Sequence[Query], depth: int = DEPTH) 
 
     lists: dict[str, Lists] = {}
     for query in tqdm(queries, desc="candidates", unit="query"):
+        prepared = retriever.prepare(query.text, detect=False)
         found = {
-            mode: retriever.search(query.text, k=depth, mode=mode, detect_filters=False).hits
+            mode: retriever.search(prepared, k=depth, mode=mode).hits
             for mode in ("dense", "lexical")
         }
         lists[query.id] = Lists(

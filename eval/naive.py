@@ -17,8 +17,8 @@ import faiss
 import numpy as np
 from langchain_text_splitters import CharacterTextSplitter
 
+from encoder.protocol import Encoder
 from eval.judge import Passage
-from index.protocol import Encoder
 
 WINDOW_CHARS = 500
 OVERLAP_CHARS = 50

@@ -167,9 +167,8 @@ class Searcher:
         """The passages found, best first, and the low-confidence flag (None: not applicable)."""
         if self.config.naive:
             return self.owner.search(text, self.k), None
-        result = self.owner.search(
-            text, self.k, mode=self.config.mode, detect_filters=self.config.detect_filters
-        )
+        prepared = self.owner.prepare(text, detect=self.config.detect_filters)
+        result = self.owner.search(prepared, self.k, mode=self.config.mode)
         passages = [Passage(h.clause.id, h.clause.doc.doc_id, h.clause.text) for h in result.hits]
         return passages, result.low_confidence
 
@@ -221,24 +220,18 @@ def _embedded_texts(
     queries: Sequence[Query], retriever: Any, configs: Sequence[Config]
 ) -> list[str]:
     """The texts the configurations will embed, as far as they can be foreseen: the raw
-    query (naive) and the retriever's Simplified query, with and without detected filters.
+    query (naive) and the retriever's prepared query, with and without detected filters.
     A wrong guess costs only speed (the cache embeds what it misses)."""
-    from corpus.script import to_simplified
-    from retriever.query import parse_query
-    from retriever.search import clean_query
-
     texts: list[str] = []
+    detects = {c.detect_filters for c in configs if not c.naive and c.mode != "lexical"}
     for query in queries:
-        try:
-            clean = clean_query(query.text)
-        except ValueError:
-            continue
         if any(c.naive for c in configs):
             texts.append(query.text)
-        if any(not c.naive and c.mode != "lexical" and not c.detect_filters for c in configs):
-            texts.append(to_simplified(clean))
-        if any(not c.naive and c.mode != "lexical" and c.detect_filters for c in configs):
-            texts.append(to_simplified(parse_query(clean, retriever.provinces()).rest))
+        for detect in sorted(detects):
+            try:
+                texts.append(retriever.prepare(query.text, detect=detect).norm)
+            except ValueError:
+                break
     return texts
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from index.protocol import Encoder
+from encoder.protocol import Encoder
 
 BATCH = 32
 

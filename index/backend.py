@@ -7,22 +7,19 @@ the CLI and the benchmark never need to know which one they use.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from common.log import stderr
 from corpus.clause import Corpus
-from index.protocol import Encoder, SearchBackend
+from encoder.protocol import Encoder
+from index.protocol import SearchBackend
 
 BACKENDS: tuple[str, ...] = ("local", "milvus")
 
 #: Where ``--backend milvus`` keeps its Milvus Lite data when no URI is given: next to the
 #: default local index, inside the git-ignored ``index/data/``.
 DEFAULT_MILVUS_URI = str(Path(__file__).resolve().parent / "data" / "milvus.db")
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def check_backend(kind: str, milvus_uri: str | None = None) -> None:
@@ -46,7 +43,7 @@ def open_backend(
     collection: str | None = None,
     force: bool = False,
     progress: bool = True,
-    log: Callable[[str], None] = _stderr,
+    log: Callable[[str], None] = stderr,
 ) -> SearchBackend:
     """The index of ``corpus`` in the backend ``kind``, loaded or built.
 

@@ -20,14 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pymilvus import AnnSearchRequest, MilvusClient, MilvusException, RRFRanker
+from pymilvus import MilvusClient, MilvusException
 
 from corpus.clause import Clause
 from index import milvus_collection as mc
-from index.protocol import Candidate
+from index.protocol import Candidate, Scope
 from index.segment import Segmenter
-from retriever.fusion import RRF_K
-from retriever.hit import Filters
 
 DEFAULT_COLLECTION = "policy_clauses"
 #: pymilvus pings every 10 s by default; Milvus Lite's in-process gRPC server keeps gRPC's
@@ -112,12 +110,12 @@ class MilvusIndex:
         (BM25 itself runs on the server with Milvus's jieba analyzer)."""
         return Segmenter.from_texts(c.text_norm for c in self._clauses)
 
-    def dense_search(self, query_vector: np.ndarray, k: int, filters: Filters) -> list[Candidate]:
+    def dense_search(self, query_vector: np.ndarray, k: int, filters: Scope) -> list[Candidate]:
         """Up to ``k`` clauses allowed by ``filters``, by cosine similarity, best first."""
         vector = np.asarray(query_vector, dtype=np.float32).reshape(-1).tolist()
         return self._candidates(self._search(vector, "dense", "IP", k, filters), negate=False)
 
-    def lexical_search(self, query_norm: str, k: int, filters: Filters) -> list[Candidate]:
+    def lexical_search(self, query_norm: str, k: int, filters: Scope) -> list[Candidate]:
         """Up to ``k`` clauses allowed by ``filters`` sharing a term with ``query_norm``
         (Simplified; segmented by the server's analyzer), by BM25, best first."""
         if not query_norm.strip():
@@ -125,7 +123,7 @@ class MilvusIndex:
         found = self._search(query_norm, "sparse", "BM25", k, filters)
         return [(c, s) for c, s in self._candidates(found, negate=True) if s > 0]
 
-    def _search(self, query: Any, field: str, metric: str, k: int, filters: Filters) -> Any:
+    def _search(self, query: Any, field: str, metric: str, k: int, filters: Scope) -> Any:
         """The server's top ``k`` ids for one query on ``field``, within ``filters``."""
         return self.client.search(
             self.generation,
@@ -136,33 +134,6 @@ class MilvusIndex:
             search_params={"metric_type": metric},
             output_fields=["id"],
         )[0]
-
-    def hybrid_search(
-        self, query_vector: np.ndarray, query_norm: str, k: int, filters: Filters
-    ) -> list[Candidate]:
-        """Up to ``k`` clauses by reciprocal rank fusion (k=60) of the dense and BM25
-        searches, fused on the server in one round trip; the score is the fused score.
-
-        Each source contributes its top ``k`` (the same depth the retriever passes to each
-        source). The retriever fuses on its side instead, because a hit must carry each
-        source's own score and rank (cosine drives the low-confidence rule); this is for
-        callers that only need the fused list, e.g. a thin API replica.
-        """
-        expr = mc.filter_expression(filters)
-        vector = np.asarray(query_vector, dtype=np.float32).reshape(-1).tolist()
-        requests = [
-            AnnSearchRequest([vector], "dense", {"metric_type": "IP"}, k, expr=expr or None),
-        ]
-        if query_norm.strip():
-            requests.append(
-                AnnSearchRequest(
-                    [query_norm], "sparse", {"metric_type": "BM25"}, k, expr=expr or None
-                )
-            )
-        found = self.client.hybrid_search(
-            self.generation, requests, RRFRanker(RRF_K), limit=k, output_fields=["id"]
-        )
-        return self._candidates(found[0], negate=False)
 
     def _candidates(self, hits: Sequence[Any], *, negate: bool) -> list[Candidate]:
         """``(clause, score)`` pairs of a Milvus result. Milvus Lite reports BM25 as a

@@ -10,7 +10,6 @@ generation collection and moves the alias only once it is complete (see
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -20,20 +19,17 @@ import numpy as np
 from pymilvus import MilvusClient
 from tqdm import tqdm
 
+from common.log import stderr
 from corpus.clause import Clause, Corpus
+from encoder.protocol import Encoder
 from index import milvus_collection as mc
 from index.folder import build_lock
 from index.manifest import IndexProblem, clauses_fingerprint, library_versions, records_fingerprint
 from index.milvus import DEFAULT_COLLECTION, MilvusIndex, check_uri, connect, is_lite
-from index.protocol import Encoder
 from index.segment import Segmenter
 from index.store import BATCH_SIZE, PASSAGE_TEXT
 
 Log = Callable[[str], None]
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def open_milvus(
@@ -44,7 +40,7 @@ def open_milvus(
     collection: str = DEFAULT_COLLECTION,
     force: bool = False,
     progress: bool = True,
-    log: Log = _stderr,
+    log: Log = stderr,
 ) -> MilvusIndex:
     """The Milvus index of ``corpus`` at ``uri``/``collection``, loaded if sound and
     current, else built as a new generation (same rules and messages as ``open_index``):

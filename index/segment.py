@@ -72,35 +72,6 @@ _FUNCTION_WORDS_TEXT = """
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 STOPWORDS: frozenset[str] = frozenset(w for w in STOPWORDS_CHINESE if len(w) == 1) | _FUNCTION_WORDS
 
-#: Question boilerplate, removed from the *query* only (never from indexed text): the
-#: interrogative itself, the verb before it and the generic noun after it (有什么要求,
-#: 采取了哪些措施, 是怎么安排的), polite openers (请问) and a trailing 的要求/的规定. These
-#: words name no topic, yet 要求 alone occurs in a sixth of the clauses, so BM25 let them
-#: outrank the topic (消防车通道有什么要求 ranked 三、工作要求 above the 消防 item).
-_ASK = r"什么|哪些|哪个|哪几[个项条类]?|哪里|何种|怎么样|怎么|怎样|如何|多少|几[个项条类]"
-_ASK_VERB = r"有|是|还有|都有|包括|提出了?|做了|采取了?|开展了?|要|应|需要|应当|应该|具体"
-_ASK_NOUN = r"要求|规定|措施|内容|安排|做法|方面|工作|任务|部署|举措|办法"
-QUESTION_BOILERPLATE = re.compile(
-    rf"(?:请问|请教|我想知道|想知道|我想问)"
-    rf"|(?:{_ASK_VERB})?(?:{_ASK})(?:样的|的)?(?:{_ASK_NOUN})?"
-    rf"|是否|有没有|能否|能不能|可不可以|[吗呢吧]"
-    rf"|(?:的|有关|相关)(?:要求|规定)(?=[\s?？。!！,，]*$)"
-)
-_MEANINGFUL = re.compile(r"[^\W_]")
-
-
-def strip_question_boilerplate(text_norm: str) -> str:
-    """``text_norm`` with question boilerplate (:data:`QUESTION_BOILERPLATE`) replaced by
-    spaces, or ``text_norm`` unchanged when nothing meaningful would be left.
-
-    A space (not "") goes in its place so no bigram spans the removed words (消防车通道有什么
-    要求 would otherwise yield 道有); a question that is all boilerplate (有什么要求) is kept
-    as it is, since searching nothing finds nothing.
-    """
-    stripped = QUESTION_BOILERPLATE.sub(" ", text_norm)
-    return stripped if _MEANINGFUL.search(stripped) else text_norm
-
-
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _QUOTED = re.compile(

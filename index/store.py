@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -25,7 +24,9 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from common.log import stderr
 from corpus.clause import Clause, Corpus
+from encoder.protocol import Encoder
 from index.dense import DEFAULT_EF_SEARCH, HNSW_THRESHOLD, DenseIndex, Kind, resolve_kind
 from index.folder import build_lock, read_clauses, recover_swap, swap_in, write_clauses, write_json
 from index.lexical import LexicalIndex
@@ -38,9 +39,8 @@ from index.manifest import (
     read_manifest,
     records_fingerprint,
 )
-from index.protocol import Candidate, Encoder
+from index.protocol import Candidate, Scope
 from index.segment import Segmenter, SegmenterMismatch
-from retriever.hit import Filters
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parent / "data" / "default"
 
@@ -55,10 +55,6 @@ BATCH_SIZE = 32
 PASSAGE_TEXT = "text_norm"
 
 Log = Callable[[str], None]
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 class LocalIndex:
@@ -100,9 +96,9 @@ class LocalIndex:
         """The segmenter the lexical index was built with (use it for queries/highlighting)."""
         return self.lexical.segmenter
 
-    def rows(self, filters: Filters) -> np.ndarray | None:
+    def rows(self, filters: Scope) -> np.ndarray | None:
         """Row numbers allowed by ``filters`` (None when they allow everything)."""
-        if not filters.provinces and not filters.years:
+        if filters.unrestricted:
             return None
         mask = np.ones(len(self._clauses), dtype=bool)
         if filters.provinces:
@@ -111,12 +107,12 @@ class LocalIndex:
             mask &= np.isin(self._years, list(filters.years))
         return np.flatnonzero(mask)
 
-    def dense_search(self, query_vector: np.ndarray, k: int, filters: Filters) -> list[Candidate]:
+    def dense_search(self, query_vector: np.ndarray, k: int, filters: Scope) -> list[Candidate]:
         """Up to ``k`` clauses allowed by ``filters``, by cosine similarity, best first."""
         found = self.dense.search(np.asarray(query_vector).reshape(1, -1), k, self.rows(filters))
         return [(self._clauses[row], score) for row, score in found[0]]
 
-    def lexical_search(self, query_norm: str, k: int, filters: Filters) -> list[Candidate]:
+    def lexical_search(self, query_norm: str, k: int, filters: Scope) -> list[Candidate]:
         """Up to ``k`` clauses allowed by ``filters`` sharing a token with ``query_norm``
         (Simplified), by BM25, best first."""
         found = self.lexical.search(query_norm, k, self.rows(filters))
@@ -133,7 +129,7 @@ def open_index(
     *,
     force: bool = False,
     progress: bool = True,
-    log: Log = _stderr,
+    log: Log = stderr,
     kind: Kind = "auto",
     hnsw_threshold: int = HNSW_THRESHOLD,
     ef_search: int = DEFAULT_EF_SEARCH,

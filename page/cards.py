@@ -95,9 +95,7 @@ def score_line(hit: Hit) -> str:
     return escape(" · ".join(parts))
 
 
-def neighbour_block(
-    clause: Clause, neighbours: Sequence[Clause], simplified: bool
-) -> str:
+def neighbour_block(clause: Clause, neighbours: Sequence[Clause], simplified: bool) -> str:
     """A collapsed ``<details>`` with the clauses just before and after ``clause``."""
     rows = []
     for other in neighbours:
@@ -110,7 +108,9 @@ def neighbour_block(
             f"{escape_text(shown_text(other, simplified))}</div>"
         )
     body = "".join(rows) or f'<div class="qa-neighbour">{escape(msg.CARD_NO_CONTEXT)}</div>'
-    return f'<details class="qa-context"><summary>{escape(msg.CARD_CONTEXT)}</summary>{body}</details>'
+    return (
+        f'<details class="qa-context"><summary>{escape(msg.CARD_CONTEXT)}</summary>{body}</details>'
+    )
 
 
 def card(hit: Hit, *, simplified: bool = False, neighbours: Sequence[Clause] = ()) -> str:

@@ -1,7 +1,7 @@
 """Follow-up questions: turning "那云南呢？" or "只看2020年的" into a full query.
 
-A question is split by :func:`retriever.query.parse_query` into filters (provinces, years) and
-the rest. When the rest holds nothing but follow-up words (那…呢, 只看…的, 换成…), the question
+A question is prepared by the retriever (:meth:`retriever.search.Retriever.prepare`, the one
+road every door takes) into filters (provinces, years, provinces the corpus lacks) and the rest. When the rest holds nothing but follow-up words (那…呢, 只看…的, 换成…), the question
 is a follow-up: it keeps the previous question's topic and changes only the filters it names.
 The previous query lives in the page's per-session ``gr.State``, never in a global.
 """
@@ -9,12 +9,15 @@ The previous query lives in the page's per-session ``gr.State``, never in a glob
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from corpus.clause import Clause
+from corpus.clause import Clause, short_province
 from retriever.hit import SearchResult
-from retriever.query import normalise_years, parse_query
+from retriever.prepare import PreparedQuery
+from retriever.query import normalise_years
+
+Prepare = Callable[[str], PreparedQuery]
 
 #: Words that carry no topic of their own in a follow-up ("那云南呢", "只看2020年的", "换成浙江").
 #: Longest first, so 那么 is removed before 那.
@@ -52,13 +55,16 @@ class Query:
 
     ``topic`` is the text searched (the question without its filter words, or the previous
     topic for a follow-up); ``chips`` the filters taken from the question(s), each removable.
-    ``follow_up`` says the topic was carried over from the previous question.
+    ``follow_up`` says the topic was carried over from the previous question; ``absent``
+    names the provinces asked about that the corpus has no documents for (so the answer says
+    so, as the API does).
     """
 
     question: str
     topic: str
     chips: tuple[Chip, ...] = ()
     follow_up: bool = False
+    absent: tuple[str, ...] = ()
 
     @property
     def provinces(self) -> tuple[str, ...]:
@@ -87,7 +93,7 @@ def is_follow_up_rest(rest: str) -> bool:
     return not _NOT_WORDS.sub("", _FOLLOW_UP.sub("", rest))
 
 
-def resolve(text: str, previous: Query | None, corpus_provinces: Sequence[str]) -> Query:
+def resolve(text: str, previous: Query | None, prepare: Prepare) -> Query:
     """The query a question means, given the previous one of the same conversation.
 
     - A new question: its topic is the question without filter words; its chips are the
@@ -98,27 +104,46 @@ def resolve(text: str, previous: Query | None, corpus_provinces: Sequence[str]) 
       to 云南 would almost always find nothing.
     - "只看2020年的" (a year and follow-up words only): the previous topic and provinces, the
       new years.
+    - "那广东呢" (a province the corpus has no documents for): the previous topic, no
+      province, and the province named as absent, so the answer says the corpus has none.
 
-    Raises :class:`NeedsTopic` for a follow-up without a previous question.
+    ``prepare`` is the retriever's question preparation. Raises :class:`NeedsTopic` for a
+    follow-up without a previous question.
     """
-    parsed = parse_query(text, corpus_provinces)
-    filters = parsed.filters
+    prepared = prepare(text)
+    filters = prepared.filters
     chips = _chips(filters.detected, filters.provinces)
-    names_filter = bool(filters.provinces or filters.years)
-    rest_without_filters = parsed.rest if parsed.rest != text.strip() else ""
+    absent = filters.absent
+    names_filter = bool(filters.provinces or filters.years or absent)
+    rest = prepared.rest if prepared.rest != text.strip() else ""
+    rest_without_filters = _without_names(rest or text.strip(), absent) if absent else rest
     if names_filter and is_follow_up_rest(rest_without_filters):
         if previous is None:
             if not rest_without_filters:  # "青海" alone: a (broad) question of its own
-                return Query(question=text, topic=text.strip(), chips=chips)
+                return Query(question=text, topic=text.strip(), chips=chips, absent=absent)
             raise NeedsTopic(text)
-        if filters.provinces:
+        if filters.provinces or absent:
             kept: tuple[Chip, ...] = ()
         else:
             kept = tuple(c for c in previous.chips if c.provinces)
         return Query(
-            question=text, topic=previous.topic, chips=(*kept, *chips), follow_up=True
+            question=text,
+            topic=previous.topic,
+            chips=(*kept, *chips),
+            follow_up=True,
+            absent=absent,
         )
-    return Query(question=text, topic=parsed.rest, chips=chips)
+    return Query(question=text, topic=prepared.rest, chips=chips, absent=absent)
+
+
+def _without_names(text: str, provinces: Sequence[str]) -> str:
+    """``text`` without the provinces' full or short names (广东省, 广东)."""
+    for full in provinces:
+        text = text.replace(full, " ")
+        short = short_province(full)
+        if len(short) >= 2:
+            text = text.replace(short, " ")
+    return text
 
 
 def _chips(labels: Sequence[str], provinces: Sequence[str]) -> tuple[Chip, ...]:

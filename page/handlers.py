@@ -15,20 +15,22 @@ from page import cards
 from page import messages as msg
 from page.conversation import Conversation, NeedsTopic, Query, Turn, resolve
 from retriever.hit import SearchResult
+from retriever.prepare import PreparedQuery
 
 
 class Searcher(Protocol):
     """The part of ``retriever.Retriever`` the page uses."""
 
+    def prepare(self, query: object, province: Any = None, year: Any = None) -> PreparedQuery: ...
+
     def search(
         self,
-        query: str,
+        query: str | PreparedQuery,
         k: int = 10,
         province: Any = None,
         year: Any = None,
         *,
         mode: str = "hybrid",
-        detect_filters: bool = True,
     ) -> SearchResult: ...
 
     def provinces(self) -> Sequence[str]: ...
@@ -74,9 +76,11 @@ def ask(
     if problem:
         return conversation.add(Turn(question=text, notice=problem))
     try:
-        query = resolve(text, conversation.last_query(), retriever.provinces())
+        query = resolve(text, conversation.last_query(), retriever.prepare)
     except NeedsTopic:
         return conversation.add(Turn(question=text, notice=msg.NO_FOLLOW_UP_TOPIC))
+    except ValueError as error:
+        return conversation.add(Turn(question=text, notice=msg.SEARCH_FAILED.format(error=error)))
     return conversation.add(run(retriever, query, provinces, years, k))
 
 
@@ -111,15 +115,15 @@ def run(
 ) -> Turn:
     """Search one resolved query and collect the neighbours of every clause shown.
 
-    Filter detection in the retriever is off: the question was already parsed (and a
-    follow-up's topic no longer contains the filter words).
+    The topic is prepared the way every door prepares a question; the chips (or, without
+    them, the sidebar's choices) are its explicit filters, and the provinces the
+    conversation named that the corpus lacks stay named.
     """
     province = list(query.provinces or provinces) or None
     year = list(query.years or years) or None
     try:
-        result = retriever.search(
-            query.topic, k=int(k), province=province, year=year, detect_filters=False
-        )
+        prepared = retriever.prepare(query.topic, province, year).with_absent(query.absent)
+        result = retriever.search(prepared, k=int(k))
     except ValueError as error:
         notice = msg.SEARCH_FAILED.format(error=error)
         return Turn(question=query.question, query=query, notice=notice)

@@ -22,7 +22,8 @@ from typing import Any, TextIO
 
 from index.backend import BACKENDS
 from retriever.hit import SearchResult
-from retriever.search import MODES, Retriever, clean_query
+from retriever.prepare import clean_query
+from retriever.search import MODES, Retriever
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,14 +116,10 @@ def _load(args: argparse.Namespace) -> Retriever:
 
 def _search_one(retriever: Retriever, args: argparse.Namespace) -> int:
     try:
-        result = retriever.search(
-            args.query,
-            k=args.k,
-            province=args.province,
-            year=args.year,
-            mode=args.mode,
-            detect_filters=not args.no_detect_filters,
+        prepared = retriever.prepare(
+            args.query, args.province, args.year, detect=not args.no_detect_filters
         )
+        result = retriever.search(prepared, k=args.k, mode=args.mode)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -140,14 +137,13 @@ def _search_batch(retriever: Retriever, args: argparse.Namespace) -> int:
     for line_no, item in _read_queries(args.queries):
         query_id = item.get("id", line_no)
         try:
-            result = retriever.search(
-                str(item.get("query", "")),
-                k=args.k,
-                province=item.get("province", args.province),
-                year=item.get("year", args.year),
-                mode=args.mode,
-                detect_filters=not args.no_detect_filters,
+            prepared = retriever.prepare(
+                item.get("query", ""),
+                item.get("province", args.province),
+                item.get("year", args.year),
+                detect=not args.no_detect_filters,
             )
+            result = retriever.search(prepared, k=args.k, mode=args.mode)
         except ValueError as error:
             failures += 1
             print(f"error: query {query_id!r}: {error}", file=sys.stderr)

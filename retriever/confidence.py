@@ -12,7 +12,7 @@ enough to trust a result: an exact phrase (百吨王) may embed poorly, and a pa
 Why weighted: with plain character coverage, 火星基地建设规划 (a Mars base) was answered
 confidently because 建设 and 规划 occur everywhere in policy text and make up half of its
 characters. Now each topic word (question boilerplate removed, see
-:func:`index.segment.strip_question_boilerplate`) weighs ``len(word) × idf``, with
+:func:`retriever.prepare.strip_question_boilerplate`) weighs ``len(word) × idf``, with
 ``idf = ln(1 + (N − df + 0.5) / (df + 0.5))`` (BM25's IDF, always positive) over the ``N``
 clauses the search was allowed to return (its province/year filters applied), ``df`` being
 how many of them contain the word. A word absent from those clauses (火星, 签证) has the

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus.clause import Clause
+from index.protocol import Scope
 
 
 @dataclass(frozen=True)
@@ -52,20 +53,23 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Filters:
-    """Province/year restrictions of a search.
+class Filters(Scope):
+    """The scope a search applied, and what the question said about it.
 
-    ``provinces`` are full names as in the manifest (青海省); ``years`` an explicit set.
-    ``detected`` lists the filters recognised in the question itself (e.g. "青海省", "2020年"),
-    so the page can show them as removable chips.
+    The scope fields (:class:`index.protocol.Scope`: ``provinces``, ``years``) are what the
+    backends restricted to. ``detected`` lists the filters recognised in the question itself
+    (e.g. "青海省", "2020年"), so the page can show them as removable chips.
     """
 
-    provinces: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
     detected: tuple[str, ...] = ()
     #: Provinces named in the question that the corpus holds no document for (广东省 …):
     #: not a filter (it could only return nothing), but the reason an answer is doubtful.
     absent: tuple[str, ...] = ()
+
+    @property
+    def scope(self) -> Scope:
+        """Only the restriction, as the backends take it."""
+        return Scope(provinces=self.provinces, years=self.years)
 
     def to_json(self) -> dict[str, Any]:
         return {

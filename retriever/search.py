@@ -12,13 +12,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from corpus.clause import Clause, Corpus
-from corpus.script import to_simplified
-from index.segment import strip_question_boilerplate
+from encoder.protocol import Encoder
+from index.protocol import Candidate, Scope, SearchBackend
 from retriever.answer import (
     aligned_norm,
     best_sentence,
@@ -34,22 +34,12 @@ from retriever.confidence import (
 )
 from retriever.fusion import DEFAULT_FUSION, FUSIONS, fuse_hybrid
 from retriever.hit import Filters, Hit, SearchResult
-from retriever.query import (
-    ParsedQuery,
-    merge_filters,
-    normalise_provinces,
-    normalise_years,
-    parse_query,
-)
-
-if TYPE_CHECKING:  # index.protocol imports retriever.hit: a runtime import here would be circular
-    from index.protocol import Candidate, Encoder, SearchBackend
+from retriever.prepare import MAX_QUERY_CHARS, PreparedQuery, prepare_query
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
 
-#: Longer questions are cut here: e5 reads at most 512 tokens, and nobody types more.
-MAX_QUERY_CHARS = 512
+__all__ = ["MAX_QUERY_CHARS", "MODES", "Retriever"]
 
 
 @dataclass(frozen=True)
@@ -99,12 +89,9 @@ class Retriever:
         self._encode_lock = threading.Lock()
         # Document frequencies for the low-confidence rule, by (filters, word): counting one
         # means scanning every allowed clause, so each is counted once per process.
-        self._df: dict[tuple[tuple[str, ...], tuple[int, ...], str], int] = {}
-        self._allowed: dict[tuple[tuple[str, ...], tuple[int, ...]], int] = {}
-        segmenter = getattr(backend, "segmenter", None)
-        self._words: Callable[[str], list[str]] = (
-            segmenter.words if segmenter is not None else _jieba_words()
-        )
+        self._df: dict[tuple[Scope, str], int] = {}
+        self._allowed: dict[Scope, int] = {}
+        self._words: Callable[[str], list[str]] = backend.segmenter.words
         self._words("预热")  # load the segmenter's dictionary now, not inside a first search
 
     @classmethod
@@ -131,8 +118,8 @@ class Retriever:
         :func:`index.backend.open_backend`).
         """
         from corpus.loader import load_corpus
+        from encoder.sentence import load_encoder
         from index.backend import check_backend, open_backend
-        from index.encoder import load_encoder
 
         check_backend(backend, milvus_uri)
         corpus = load_corpus(corpus_dir)
@@ -178,23 +165,36 @@ class Retriever:
 
     # --- search ----------------------------------------------------------------------------
 
+    def prepare(
+        self,
+        query: object,
+        province: str | Sequence[str] | None = None,
+        year: int | Sequence[int] | range | str | None = None,
+        *,
+        detect: bool = True,
+    ) -> PreparedQuery:
+        """``query`` prepared for this corpus (:func:`retriever.prepare.prepare_query` with
+        its provinces and its index's segmenter): what :meth:`search` does first."""
+        return prepare_query(query, self._provinces, self._words, province, year, detect=detect)
+
     def search(
         self,
-        query: str,
+        query: str | PreparedQuery,
         k: int = 10,
         province: str | Sequence[str] | None = None,
         year: int | Sequence[int] | range | str | None = None,
         *,
         mode: str = "hybrid",
-        detect_filters: bool = True,
         fusion: str = DEFAULT_FUSION,
     ) -> SearchResult:
         """The ``k`` clauses that best answer ``query``, best first.
 
         ``province`` (青海, 青海省, Traditional, or a list) and ``year`` (2020, "2019-2021",
         a list or a range) restrict the search; provinces and years written in the question
-        are detected (unless ``detect_filters`` is false), applied and reported in
-        ``result.filters.detected``, explicit arguments winning over detected ones.
+        are detected, applied and reported in ``result.filters.detected``, explicit
+        arguments winning over detected ones. ``query`` may also be a
+        :class:`~retriever.prepare.PreparedQuery` from :meth:`prepare` (then its filters
+        are used as they are, and ``province``/``year`` must be left out).
         ``mode`` is ``"hybrid"`` (dense and BM25 fused), ``"dense"`` or ``"lexical"``; in a
         single mode a hit's ``score`` is that source's own score (cosine or BM25).
         ``fusion`` is how hybrid fuses: ``"zscore"`` (default: 0.3·z(cosine) + 0.7·z(BM25),
@@ -205,19 +205,16 @@ class Retriever:
         fusion or province, a bad year, or ``k < 1``. Queries longer than
         :data:`MAX_QUERY_CHARS` are cut to that length.
         """
-        return self.search_timed(
-            query, k, province, year, mode=mode, detect_filters=detect_filters, fusion=fusion
-        )[0]
+        return self.search_timed(query, k, province, year, mode=mode, fusion=fusion)[0]
 
     def search_timed(
         self,
-        query: str,
+        query: str | PreparedQuery,
         k: int = 10,
         province: str | Sequence[str] | None = None,
         year: int | Sequence[int] | range | str | None = None,
         *,
         mode: str = "hybrid",
-        detect_filters: bool = True,
         fusion: str = DEFAULT_FUSION,
     ) -> tuple[SearchResult, dict[str, float]]:
         """:meth:`search`, plus the seconds spent in each stage (parse, embed, dense,
@@ -231,39 +228,30 @@ class Retriever:
             timings[stage] = now - clock
             clock = now
 
-        text = clean_query(query)
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
         if fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {fusion!r}; expected one of {', '.join(FUSIONS)}")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive integer, got {k!r}")
-        parsed = (
-            parse_query(text, self._provinces)
-            if detect_filters
-            else ParsedQuery(text=text, rest=text, filters=Filters())
-        )
-        filters = merge_filters(
-            parsed.filters,
-            normalise_provinces(province, self._provinces),
-            normalise_years(year),
-        )
-        query_norm = to_simplified(parsed.rest)
-        # Dense search reads the whole question (e5 was trained on questions); BM25,
-        # highlighting and coverage read only its topic words.
-        query_topic = strip_question_boilerplate(query_norm)
-        words = self._words(query_topic)
+        if isinstance(query, PreparedQuery):
+            if province is not None or year is not None:
+                raise ValueError("a prepared query carries its filters: pass no province/year")
+            prepared = query
+        else:
+            prepared = self.prepare(query, province, year)
+        filters, words = prepared.filters, prepared.words
         depth = max(50, 5 * k)
         lap("parse")
 
         dense = lexical = _Ranked([], {}, {})
         if mode in ("hybrid", "dense"):
-            vector = self._embed(query_norm)
+            vector = self._embed(prepared.norm)
             lap("embed")
-            dense = _Ranked.of(self.backend.dense_search(vector, depth, filters))
+            dense = _Ranked.of(self.backend.dense_search(vector, depth, filters.scope))
             lap("dense")
         if mode in ("hybrid", "lexical"):
-            lexical = _Ranked.of(self.backend.lexical_search(query_topic, depth, filters))
+            lexical = _Ranked.of(self.backend.lexical_search(prepared.topic, depth, filters.scope))
             lap("lexical")
 
         if mode == "hybrid":
@@ -288,35 +276,33 @@ class Retriever:
         low = not hits or elsewhere or is_low_confidence(best_dense, best_coverage)
         lap("answer")
         result = SearchResult(
-            query=query,
+            query=prepared.text,
             filters=filters,
             hits=hits,
             low_confidence=low,
-            query_used=parsed.rest,
+            query_used=prepared.rest,
         )
         return result, timings
 
     def _rarity(self, words: Sequence[str], filters: Filters) -> dict[str, float]:
         """:func:`retriever.confidence.rarity` of ``words`` over the clauses ``filters``
         allow, counting only words not counted before under the same filters."""
-        scope = (filters.provinces, filters.years)
+        scope = filters.scope
         distinct = list(dict.fromkeys(words))
-        new = [w for w in distinct if (*scope, w) not in self._df]
+        new = [w for w in distinct if (scope, w) not in self._df]
         if new or scope not in self._allowed:
-            n, counts = document_frequencies(new, self._allowed_norms(filters))
+            n, counts = document_frequencies(new, self._allowed_norms(scope))
             self._allowed[scope] = n
-            self._df.update({(*scope, w): f for w, f in counts.items()})
-        return rarity({w: self._df[(*scope, w)] for w in distinct}, self._allowed[scope])
+            self._df.update({(scope, w): f for w, f in counts.items()})
+        return rarity({w: self._df[(scope, w)] for w in distinct}, self._allowed[scope])
 
-    def _allowed_norms(self, filters: Filters) -> Iterable[str]:
-        """Lower-cased Simplified texts of the clauses ``filters`` allow: the set whose word
+    def _allowed_norms(self, scope: Scope) -> Iterable[str]:
+        """Lower-cased Simplified texts of the clauses ``scope`` allows: the set whose word
         rarity the low-confidence rule weighs (a word absent from it cannot be answered)."""
-        provinces, years = set(filters.provinces), set(filters.years)
         return (
             norm
             for clause, norm in zip(self._clauses, self._norms, strict=True)
-            if (not provinces or clause.province in provinces)
-            and (not years or clause.year in years)
+            if scope.allows(clause)
         )
 
     def _embed(self, query_norm: str) -> np.ndarray:
@@ -348,24 +334,3 @@ class Retriever:
             matched_terms=matched_terms(clause, words),
             answer=best_sentence(clause, words),
         )
-
-
-def clean_query(query: str) -> str:
-    """The query stripped and cut to :data:`MAX_QUERY_CHARS`.
-
-    Raises ``ValueError`` when it is not a string or holds no letter, digit or ideograph
-    (empty, whitespace or punctuation only): there is nothing to search for.
-    """
-    if not isinstance(query, str):
-        raise ValueError(f"query must be a string, got {type(query).__name__}")
-    text = query.strip()[:MAX_QUERY_CHARS].strip()
-    if not any(ch.isalnum() for ch in text):
-        raise ValueError("query is empty: type a question with at least one word")
-    return text
-
-
-def _jieba_words() -> Callable[[str], list[str]]:
-    """Fallback word splitter for a backend without a segmenter: jieba's search mode."""
-    import jieba
-
-    return lambda text: [w for w in jieba.lcut_for_search(text) if w.strip()]

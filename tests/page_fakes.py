@@ -13,8 +13,8 @@ from typing import Any
 
 from corpus.clause import Clause, DocMeta
 from corpus.script import to_simplified
-from retriever.hit import Filters, Hit, SearchResult
-from retriever.query import normalise_provinces, normalise_years
+from retriever.hit import Hit, SearchResult
+from retriever.prepare import PreparedQuery, prepare_query
 
 QINGHAI = DocMeta(doc_id="qinghai-2020", title="青海省安全生产委员会2020年工作要点",
                   province="青海省", year=2020)  # fmt: skip
@@ -66,23 +66,28 @@ class FakeRetriever:
         window = self.clauses[max(0, at - before) : at + after + 1]
         return [c for c in window if c.doc.doc_id == doc]
 
+    def prepare(self, query: object, province: Any = None, year: Any = None) -> PreparedQuery:
+        """The real preparation (filters, absent provinces), with whitespace as words."""
+        return prepare_query(query, self.provinces(), str.split, province, year)
+
     def search(
         self,
-        query: str,
+        query: str | PreparedQuery,
         k: int = 10,
         province: str | Sequence[str] | None = None,
         year: Any = None,
         *,
         mode: str = "hybrid",
-        detect_filters: bool = True,
     ) -> SearchResult:
-        self.calls.append({"query": query, "k": k, "province": province, "year": year,
-                           "detect_filters": detect_filters})  # fmt: skip
-        if not any(ch.isalnum() for ch in query):
-            raise ValueError("empty query")
-        provinces = normalise_provinces(province, self.provinces())
-        years = normalise_years(year)
-        norm = to_simplified(query)
+        prepared = (
+            query if isinstance(query, PreparedQuery) else self.prepare(query, province, year)
+        )
+        filters = prepared.filters
+        self.calls.append({"query": prepared.rest, "k": k, "province": list(filters.provinces) or None,
+                           "year": list(filters.years) or None})  # fmt: skip
+        provinces, years = filters.provinces, filters.years
+        query = prepared.rest
+        norm = prepared.norm
         grams = {norm[i : i + 2] for i in range(len(norm) - 1) if norm[i : i + 2].strip()}
         scored = []
         for c in self.clauses:
@@ -99,8 +104,9 @@ class FakeRetriever:
         )  # fmt: skip
         best = scored[0][0] if scored else 0.0
         return SearchResult(
-            query=query, filters=Filters(provinces=provinces, years=years), hits=hits,
-            low_confidence=self.low or best < 0.3, query_used=query,
+            query=prepared.text, filters=filters, hits=hits,
+            low_confidence=self.low or best < 0.3 or bool(filters.absent and not provinces),
+            query_used=query,
         )  # fmt: skip
 
 

@@ -36,7 +36,10 @@ class FakeRetriever:
         self.clauses = tuple(CLAUSES)
         self._order = order
 
-    def search(self, query: str, k: int = 10, *, mode: str, detect_filters: bool) -> SearchResult:
+    def prepare(self, query: str, *, detect: bool) -> str:
+        return query
+
+    def search(self, query: str, k: int = 10, *, mode: str) -> SearchResult:
         by = {c.id: c for c in self.clauses}
         hits = tuple(Hit(by[cid], rank, 1.0 / rank) for rank, cid in enumerate(self._order[:k], 1))
         return SearchResult(query, Filters(), hits, low_confidence=query.startswith("无关"))

@@ -19,7 +19,6 @@ from index.backend import open_backend
 from index.milvus import MilvusIndex
 from index.milvus_build import open_milvus
 from index.store import LocalIndex, open_index
-from retriever.fusion import reciprocal_rank_fusion
 from retriever.hit import Filters
 from tests.index_fakes import FakeEncoder, make_corpus, make_doc_clauses
 
@@ -122,7 +121,7 @@ def test_lexical_search_with_no_known_word_finds_nothing(built) -> None:
     assert index.lexical_search("签证护照", 5, Filters()) == []
 
 
-def test_filters_restrict_dense_lexical_and_hybrid(built) -> None:
+def test_filters_restrict_dense_and_lexical(built) -> None:
     _, index = built
     vector = FakeEncoder().encode_queries(["安全整治"])[0]
     only_yunnan = Filters(provinces=("云南省",))
@@ -134,8 +133,6 @@ def test_filters_restrict_dense_lexical_and_hybrid(built) -> None:
     assert {(c.province, c.year) for c, _ in index.dense_search(vector, 10, both)} == {
         ("浙江省", 2021)
     }
-    hybrid = index.hybrid_search(vector, "安全整治", 10, only_yunnan)
-    assert hybrid and {c.province for c, _ in hybrid} == {"云南省"}
     assert index.dense_search(vector, 10, Filters(provinces=("西藏自治区",))) == []
 
 
@@ -144,23 +141,6 @@ def test_a_quote_in_a_filter_value_is_data_not_expression(built) -> None:
     vector = FakeEncoder().encode_queries(["安全"])[0]
     sneaky = Filters(provinces=('青海省"] or year in [2019', "云南省\\"))
     assert index.dense_search(vector, 10, sneaky) == []
-
-
-def test_server_side_hybrid_equals_rank_fusion_of_the_two_searches(built) -> None:
-    _, index = built
-    encoder = FakeEncoder()
-    for query in QUERIES:
-        vector = encoder.encode_queries([query])[0]
-        dense = [c.id for c, _ in index.dense_search(vector, 8, Filters())]
-        lexical = [c.id for c, _ in index.lexical_search(query, 8, Filters())]
-        expected = dict(reciprocal_rank_fusion({"dense": dense, "lexical": lexical}))
-        fused = index.hybrid_search(vector, query, 8, Filters())
-        assert len(fused) == min(8, len(expected))
-        assert {c.id: s for c, s in fused} == pytest.approx(
-            {c.id: expected[c.id] for c, _ in fused}, abs=1e-6
-        )
-        best = sorted(expected.values(), reverse=True)[: len(fused)]
-        assert sorted((s for _, s in fused), reverse=True) == pytest.approx(best, abs=1e-6)
 
 
 def test_manifest_and_fingerprint_agree_with_the_local_backend(built, tmp_path: Path) -> None:

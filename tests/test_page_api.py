@@ -23,7 +23,9 @@ def test_search_endpoint_answers_with_cited_clauses_and_detected_filters(client)
     data = client.predict("青海2020年对消防车通道有什么要求", [], [], 5, api_name="/search")
     assert data["low_confidence"] is False
     first = data["hits"][0]
-    assert first["citation"].startswith("【青海省·2020年·") and first["citation"].endswith("第15项】")
+    assert first["citation"].startswith("【青海省·2020年·") and first["citation"].endswith(
+        "第15项】"
+    )
     assert "消防车通道" in first["text"]
     assert data["filters"]["province"] == ["青海省"] and data["filters"]["year"] == [2020]
     assert 1 <= len(data["hits"]) <= 5

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from page.conversation import NeedsTopic, resolve
+from retriever.prepare import PreparedQuery, prepare_query
 
-PROVINCES = ("青海省", "云南省", "四川省", "河南省", "浙江省")
+CORPUS_PROVINCES = ("青海省", "云南省", "四川省", "河南省", "浙江省")
+
+
+def PROVINCES(text: str) -> PreparedQuery:
+    """The retriever's preparation for a corpus of these five provinces."""
+    return prepare_query(text, CORPUS_PROVINCES, str.split)
 
 
 def test_a_new_question_is_searched_without_its_filter_words():
@@ -22,7 +28,9 @@ def test_traditional_province_names_are_recognised():
     assert q.provinces == ("云南省",) and "道路交通" in q.topic
 
 
-@pytest.mark.parametrize("follow_up", ["那云南呢？", "那雲南呢", "云南呢", "换成云南", "那么云南的情况呢"])
+@pytest.mark.parametrize(
+    "follow_up", ["那云南呢？", "那雲南呢", "云南呢", "换成云南", "那么云南的情况呢"]
+)
 def test_province_follow_ups_keep_the_topic(follow_up):
     first = resolve("青海2020年对消防车通道有什么要求", None, PROVINCES)
     q = resolve(follow_up, first, PROVINCES)
@@ -62,3 +70,12 @@ def test_a_bare_province_name_first_is_a_broad_question():
 def test_keep_only_removes_unticked_chips():
     q = resolve("青海2020年消防车通道", None, PROVINCES).keep_only(["2020年"])
     assert q.provinces == () and q.years == (2020,)
+
+
+def test_a_province_without_documents_is_named_and_drops_the_old_province():
+    first = resolve("青海2020年对消防车通道有什么要求", None, PROVINCES)
+    q = resolve("那广东呢", first, PROVINCES)
+    assert q.follow_up and q.topic == first.topic
+    assert q.absent == ("广东省",) and q.provinces == () and q.years == ()
+    new = resolve("广东省危化品安全整治有什么要求", None, PROVINCES)
+    assert not new.follow_up and new.absent == ("广东省",) and "危化品" in new.topic

@@ -6,9 +6,12 @@ from dataclasses import replace
 
 import pytest
 
+from index.store import open_index
 from page import handlers
 from page import messages as msg
 from page.conversation import Conversation
+from retriever.search import Retriever
+from tests.index_fakes import FakeEncoder, make_corpus
 from tests.page_fakes import QH14, QH16, YN, ZJ, FakeRetriever
 
 
@@ -202,7 +205,6 @@ def test_search_api_returns_the_result_json_with_detected_filters():
     fake = FakeRetriever()
     data = handlers.search_api(fake, "消防车通道", ["云南省"], [2019], 3)
     assert fake.calls[-1]["province"] == ["云南省"] and fake.calls[-1]["year"] == [2019]
-    assert fake.calls[-1]["detect_filters"] is True
     assert data["hits"][0]["citation"] == "【云南省·2019年·二、（三）4】"
     assert data["filters"]["province"] == ["云南省"]
 
@@ -210,3 +212,40 @@ def test_search_api_returns_the_result_json_with_detected_filters():
 def test_search_api_refuses_empty_questions_with_the_page_message():
     with pytest.raises(ValueError, match=msg.EMPTY_INPUT):
         handlers.search_api(FakeRetriever(), "  ")
+
+
+# --- the chat over a real Retriever (small fake index, fake encoder) ------------------------
+
+
+@pytest.fixture(scope="module")
+def real_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    corpus = make_corpus()
+    encoder = FakeEncoder()
+    folder = tmp_path_factory.mktemp("page-index") / "index"
+    backend = open_index(folder, corpus, encoder, progress=False, log=lambda _: None)
+    return Retriever(backend, encoder, corpus)
+
+
+def test_chat_names_a_province_without_documents_like_the_api(real_retriever):
+    question = "广东省危化品安全整治有什么要求"
+    conv = handlers.ask(real_retriever, Conversation(), question)
+    turn = conv.turns[-1]
+    assert turn.result is not None and turn.result.low_confidence and not turn.answered
+    assert turn.result.filters.absent == ("广东省",)
+    api = handlers.search_api(real_retriever, question)
+    assert api["low_confidence"] and api["filters"]["absent"] == ["广东省"]
+    shown = _last_answer(conv)
+    assert msg.ABSENT_PROVINCES.format(provinces="广东省") in shown
+    assert msg.SEARCHED_WITH.format(filters=msg.ALL_DOCUMENTS) in shown
+
+
+def test_a_follow_up_to_a_province_without_documents_is_low_confidence(real_retriever):
+    conv = handlers.ask(real_retriever, Conversation(), "青海2020年超限超载整治有什么要求")
+    first = conv.turns[-1]
+    assert first.answered and first.result.hits[0].clause.province == "青海省"
+    conv = handlers.ask(real_retriever, conv, "那广东呢")
+    turn = conv.turns[-1]
+    assert turn.query is not None and turn.query.follow_up
+    assert turn.result is not None and turn.result.low_confidence
+    assert turn.result.filters.absent == ("广东省",) and turn.result.filters.provinces == ()
+    assert msg.ABSENT_PROVINCES.format(provinces="广东省") in _last_answer(conv)

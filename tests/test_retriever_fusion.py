@@ -188,7 +188,7 @@ def fixed_retriever() -> Retriever:
 
 def test_hybrid_search_fuses_z_scores_by_default(fixed_retriever):
     w, a, c = fixed_retriever.clauses
-    hits = fixed_retriever.search("超限超载整治", k=3, detect_filters=False).hits
+    hits = fixed_retriever.search(fixed_retriever.prepare("超限超载整治", detect=False), k=3).hits
     assert [h.clause.id for h in hits] == [a.id, w.id, c.id]
     # dense z: w 0.733786, a 0.680094, c −1.413880 (mean 0.763333, σ 0.186249);
     # BM25 z: a 1.412011, w −0.637679, c −0.774332 (mean 9.666667, σ 7.318166)
@@ -200,7 +200,9 @@ def test_hybrid_search_fuses_z_scores_by_default(fixed_retriever):
 
 def test_rrf_stays_available_and_unknown_fusion_is_refused(fixed_retriever):
     w, a, _ = fixed_retriever.clauses
-    hits = fixed_retriever.search("超限超载整治", k=2, detect_filters=False, fusion="rrf").hits
+    hits = fixed_retriever.search(
+        fixed_retriever.prepare("超限超载整治", detect=False), k=2, fusion="rrf"
+    ).hits
     # w: 1/61 + 1/62 = a: 1/62 + 1/61 — a tie, settled by source order (dense first)
     assert [h.clause.id for h in hits] == [w.id, a.id]
     assert hits[0].score == pytest.approx(1 / 61 + 1 / 62)

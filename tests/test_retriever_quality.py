@@ -14,11 +14,12 @@ import pytest
 
 from corpus.clause import Clause, DocMeta
 from index.lexical import LexicalIndex
-from index.segment import Segmenter, strip_question_boilerplate
+from index.segment import Segmenter
 from retriever import Retriever
 from retriever.answer import coverage
 from retriever.confidence import COVERAGE_FLOOR, idf_weights, is_low_confidence
 from retriever.hit import Filters
+from retriever.prepare import strip_question_boilerplate
 from tests.index_fakes import item_clause
 
 QINGHAI = DocMeta(doc_id="qinghai-2020", title="青海工作要点", province="青海省", year=2020)

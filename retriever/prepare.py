@@ -1,0 +1,143 @@
+"""Preparing a question, once, for every door (chat, API, CLI, benchmark, bench scripts).
+
+:func:`prepare_query` turns what the user typed (plus any explicitly chosen province/year)
+into a :class:`PreparedQuery`: the cleaned question, the filters (explicit, detected in the
+question, and provinces named that the corpus lacks), the Simplified text the encoder
+reads, the topic text BM25 reads (question boilerplate removed) and the topic words that
+highlighting, coverage and the low-confidence rule count. :meth:`Retriever.search
+<retriever.search.Retriever.search>` takes either a plain string, which it prepares
+exactly so, or a prepared query; nothing else re-implements any step of the chain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from corpus.script import to_simplified
+from retriever.hit import Filters
+from retriever.query import (
+    ParsedQuery,
+    merge_filters,
+    normalise_provinces,
+    normalise_years,
+    parse_query,
+)
+
+#: Longer questions are cut here: e5 reads at most 512 tokens, and nobody types more.
+MAX_QUERY_CHARS = 512
+
+Words = Callable[[str], list[str]]
+
+
+#: Question boilerplate, removed from the *query* only (never from indexed text): the
+#: interrogative itself, the verb before it and the generic noun after it (有什么要求,
+#: 采取了哪些措施, 是怎么安排的), polite openers (请问) and a trailing 的要求/的规定. These
+#: words name no topic, yet 要求 alone occurs in a sixth of the clauses, so BM25 let them
+#: outrank the topic (消防车通道有什么要求 ranked 三、工作要求 above the 消防 item).
+_ASK = r"什么|哪些|哪个|哪几[个项条类]?|哪里|何种|怎么样|怎么|怎样|如何|多少|几[个项条类]"
+_ASK_VERB = r"有|是|还有|都有|包括|提出了?|做了|采取了?|开展了?|要|应|需要|应当|应该|具体"
+_ASK_NOUN = r"要求|规定|措施|内容|安排|做法|方面|工作|任务|部署|举措|办法"
+QUESTION_BOILERPLATE = re.compile(
+    rf"(?:请问|请教|我想知道|想知道|我想问)"
+    rf"|(?:{_ASK_VERB})?(?:{_ASK})(?:样的|的)?(?:{_ASK_NOUN})?"
+    rf"|是否|有没有|能否|能不能|可不可以|[吗呢吧]"
+    rf"|(?:的|有关|相关)(?:要求|规定)(?=[\s?？。!！,，]*$)"
+)
+_MEANINGFUL = re.compile(r"[^\W_]")
+
+
+def strip_question_boilerplate(text_norm: str) -> str:
+    """``text_norm`` with question boilerplate (:data:`QUESTION_BOILERPLATE`) replaced by
+    spaces, or ``text_norm`` unchanged when nothing meaningful would be left.
+
+    A space (not "") goes in its place so no bigram spans the removed words (消防车通道有什么
+    要求 would otherwise yield 道有); a question that is all boilerplate (有什么要求) is kept
+    as it is, since searching nothing finds nothing.
+    """
+    stripped = QUESTION_BOILERPLATE.sub(" ", text_norm)
+    return stripped if _MEANINGFUL.search(stripped) else text_norm
+
+
+def clean_query(query: object) -> str:
+    """The query stripped and cut to :data:`MAX_QUERY_CHARS`.
+
+    Raises ``ValueError`` when it is not a string or holds no letter, digit or ideograph
+    (empty, whitespace or punctuation only): there is nothing to search for.
+    """
+    if not isinstance(query, str):
+        raise ValueError(f"query must be a string, got {type(query).__name__}")
+    text = query.strip()[:MAX_QUERY_CHARS].strip()
+    if not any(ch.isalnum() for ch in text):
+        raise ValueError("query is empty: type a question with at least one word")
+    return text
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A question ready to search.
+
+    ``text`` is the cleaned question; ``rest`` the question without the filter words taken
+    out of it (what is searched); ``filters`` what the search is restricted to, with the
+    detected filters and absent provinces listed for the page; ``norm`` is ``rest`` in
+    Simplified script (the dense side reads the whole question: e5 was trained on questions);
+    ``topic`` is ``norm`` without question boilerplate (BM25 reads it); ``words`` are the
+    topic's words as the index's segmenter splits them.
+    """
+
+    text: str
+    rest: str
+    filters: Filters
+    norm: str
+    topic: str
+    words: tuple[str, ...]
+
+    def with_absent(self, provinces: Sequence[str]) -> PreparedQuery:
+        """The same query, also naming ``provinces`` as asked about but absent from the
+        corpus (a follow-up such as 那广东呢 names one without repeating the topic)."""
+        absent = tuple(dict.fromkeys((*self.filters.absent, *provinces)))
+        return replace(self, filters=replace(self.filters, absent=absent))
+
+
+def prepare_query(
+    query: object,
+    corpus_provinces: Sequence[str],
+    words: Words,
+    province: str | Sequence[str] | None = None,
+    year: int | Sequence[int] | range | str | None = None,
+    *,
+    detect: bool = True,
+) -> PreparedQuery:
+    """Prepare ``query`` for a corpus whose provinces are ``corpus_provinces``.
+
+    Provinces and years written in the question become filters (see
+    :func:`retriever.query.parse_query`); explicit ``province``/``year`` win over them,
+    dimension by dimension. ``detect=False`` reads the question as plain text (the
+    benchmark's configurations that ignore what a question says about its scope).
+    ``words`` splits the topic into words (the index's segmenter).
+
+    Raises ``ValueError`` for a query that is not a string or has nothing to search for,
+    an unknown province or a bad year.
+    """
+    text = clean_query(query)
+    parsed = (
+        parse_query(text, corpus_provinces)
+        if detect
+        else ParsedQuery(text=text, rest=text, filters=Filters())
+    )
+    filters = merge_filters(
+        parsed.filters,
+        normalise_provinces(province, corpus_provinces),
+        normalise_years(year),
+    )
+    norm = to_simplified(parsed.rest)
+    topic = strip_question_boilerplate(norm)
+    return PreparedQuery(
+        text=text,
+        rest=parsed.rest,
+        filters=filters,
+        norm=norm,
+        topic=topic,
+        words=tuple(words(topic)),
+    )
