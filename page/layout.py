@@ -16,12 +16,11 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from common.limits import limits
-from common.log import stderr
 from common.scratch import scratch_root
 from page import export, handlers
 from page import messages as msg
 from page.conversation import Conversation
-from page.guard import BodyLimit, LoginThrottle
+from page.guard import BodyLimit
 
 #: How many searches run at once; more requests wait in Gradio's queue.
 CONCURRENCY_LIMIT = 4
@@ -287,17 +286,15 @@ def serve(
     """Queue requests (at most :data:`CONCURRENCY_LIMIT` at once) and start the server.
 
     Request bodies over the limit are refused before Gradio reads them
-    (:class:`page.guard.BodyLimit`), and a login, when ``auth`` is given, is throttled
-    (:class:`page.guard.LoginThrottle`).
+    (:class:`page.guard.BodyLimit`).
     """
     lim = limits()
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
-    login = LoginThrottle(*auth, log=stderr).login if auth else None
     return demo.launch(
         server_name=host,
         server_port=port,
         share=share,
-        auth=login,
+        auth=auth,
         max_file_size=lim.max_file_bytes,
         app_kwargs={"middleware": [Middleware(BodyLimit, limits=lim)]},
         auth_message=msg.LOGIN if auth else None,

@@ -1,4 +1,4 @@
-"""The running server: oversize requests refused, logins throttled, temp files gone at stop.
+"""The running server: oversize requests refused, temp files gone when it stops.
 
 The page runs over the fake retriever (no model), in this process or, for the clean-up at
 exit, in a child process that is stopped with SIGTERM as a service manager would.
@@ -21,8 +21,6 @@ from gradio_client import Client
 
 from common.limits import Limits
 from common.scratch import new_folder, prune, scratch_root
-from page import build_page, serve
-from page.guard import LoginThrottle
 from tests.page_fakes import FakeRetriever
 from tests.page_server import free_port, running_page
 
@@ -70,40 +68,6 @@ def test_a_huge_request_body_is_refused_and_the_server_still_answers(page_url: s
     result = client.predict("青海消防车通道", [], [], 3, api_name="/search")
     assert result["hits"] and result["hits"][0]["province"] == "青海省"
     assert "/tmp" not in str(result) and str(scratch_root()) not in str(result)
-
-
-def test_failed_logins_lock_the_name_even_for_the_right_password() -> None:
-    now = [0.0]
-    throttle = LoginThrottle(
-        "official", "s3cret", max_failures=3, window_s=60, clock=lambda: now[0]
-    )
-    assert throttle.check("official", "s3cret")
-    assert [throttle.check("official", f"guess{n}") for n in range(3)] == [False] * 3
-    assert not throttle.check("official", "s3cret")  # locked: guessing cannot go on
-    assert throttle.check("other", "x") is False and not throttle.locked("other")
-    now[0] = 61.0
-    assert throttle.check("official", "s3cret")
-
-
-def test_the_server_throttles_logins() -> None:
-    port = free_port()
-    demo = build_page(FakeRetriever())
-    serve(demo, host="127.0.0.1", port=port, auth=("official", "s3cret"),
-          prevent_thread_lock=True, quiet=True)  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}"
-        statuses = []
-        for password in ["a", "b", "c", "d", "e", "s3cret"]:
-            where = urlparse(url)
-            connection = http.client.HTTPConnection(where.hostname, where.port, timeout=30)
-            body = f"username=official&password={password}"
-            connection.request("POST", "/login", body,
-                               {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
-            statuses.append(connection.getresponse().status)
-            connection.close()
-        assert statuses == [400] * 6  # the right password, after 5 wrong ones, is refused
-    finally:
-        demo.close()
 
 
 def test_old_and_excess_temp_folders_are_pruned(tmp_path: Path) -> None:
