@@ -74,6 +74,11 @@ def read_document(path: Path, limits_: Limits | None = None) -> str:
         raise DocumentReadError(path, "the file is empty")
 
     if suffix in _TEXT_SUFFIXES:
+        # No encoding takes more than 4 bytes a character: a file with more than 4 bytes
+        # per allowed character is over the limit whatever it decodes to, so it is refused
+        # before the (slow, for GB/Big5 guessing) decoding.
+        if len(data) > 4 * lim.max_document_chars:
+            _too_many_chars(path, len(data) // 4, lim, at_least=True)
         text = decode_text(data, path)
     elif suffix == ".docx":
         text = _docx_text(data, path, lim)
@@ -84,12 +89,16 @@ def read_document(path: Path, limits_: Limits | None = None) -> str:
     if not text.strip():
         raise DocumentReadError(path, "the document contains no text (only whitespace)")
     if len(text) > lim.max_document_chars:
-        raise DocumentReadError(
-            path,
-            f"the document has {len(text):,} characters, over the limit of "
-            f"{lim.max_document_chars:,} ({variable('max_document_chars')})",
-        )
+        _too_many_chars(path, len(text), lim)
     return text
+
+
+def _too_many_chars(path: Path, chars: int, lim: Limits, *, at_least: bool = False) -> None:
+    raise DocumentReadError(
+        path,
+        f"the document has {'at least ' if at_least else ''}{chars:,} characters, over the "
+        f"limit of {lim.max_document_chars:,} ({variable('max_document_chars')})",
+    )
 
 
 def normalise_newlines(text: str) -> str:

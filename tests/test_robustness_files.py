@@ -268,3 +268,12 @@ def test_a_malformed_limit_is_an_error_naming_its_variable() -> None:
     with pytest.raises(ValueError, match="POLICY_QA_MAX_FILE_MB='lots' is not a number"):
         limits({"POLICY_QA_MAX_FILE_MB": "lots"})
     assert limits({"POLICY_QA_MAX_PDF_PAGES": "50"}).max_pdf_pages == 50
+
+
+def test_a_text_file_too_long_for_any_encoding_is_refused_before_decoding(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_bytes("一、安全生产工作要点。\n".encode("gb18030") * 200)  # 4,600 bytes
+    with pytest.raises(DocumentReadError, match="has at least 1,150 characters, over the limit"):
+        read_document(path, Limits(max_document_chars=1000))
+    with pytest.raises(DocumentReadError, match="has 2,400 characters, over the limit of 2,000"):
+        read_document(path, Limits(max_document_chars=2000))  # decoded, then counted
