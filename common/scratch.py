@@ -20,6 +20,9 @@ from pathlib import Path
 
 from common.limits import Limits, limits
 
+#: The sub-folder given to Gradio as ``GRADIO_TEMP_DIR`` (page/layout.py).
+GRADIO_CACHE = "gradio"
+
 _lock = threading.Lock()
 _root: Path | None = None
 _root_pid: int | None = None
@@ -50,6 +53,8 @@ def prune(root: Path, limits_: Limits, now: float | None = None) -> list[Path]:
     now = time.time() if now is None else now
     entries = []
     for child in root.iterdir():
+        if child.name == GRADIO_CACHE:
+            continue  # Gradio's own copies: pruned by Gradio (Blocks(delete_cache=…))
         try:
             entries.append((child.stat().st_mtime, _size(child), child))
         except OSError:

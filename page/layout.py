@@ -16,7 +16,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from common.limits import limits
-from common.scratch import scratch_root
+from common.scratch import GRADIO_CACHE, scratch_root
 from page import export, handlers
 from page import messages as msg
 from page.conversation import Conversation
@@ -132,7 +132,7 @@ def build_page(retriever: Any) -> gr.Blocks:
     (:mod:`common.scratch`, removed at exit) unless ``GRADIO_TEMP_DIR`` says otherwise,
     and are deleted by Gradio once older than the scratch age limit.
     """
-    os.environ.setdefault("GRADIO_TEMP_DIR", str(scratch_root() / "gradio"))
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(scratch_root() / GRADIO_CACHE))
     age = int(limits().max_scratch_age_s)
     with gr.Blocks(title=msg.TITLE, delete_cache=(max(60, age // 4), age)) as demo:
         gr.Markdown(f"## {msg.TITLE}\n{msg.SUBTITLE}")
