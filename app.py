@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from page import build_page, serve
 from retriever import Retriever
@@ -53,9 +55,24 @@ def main(argv: list[str] | None = None) -> int:
         milvus_uri=args.milvus_uri,
     )
     print(f"Ready: {len(retriever.clauses)} clauses from {', '.join(retriever.provinces())}.")
-    serve(build_page(retriever), host=args.host, port=args.port, share=args.share,
-          auth=login_from_env())  # fmt: skip
+    run_server(retriever, host=args.host, port=args.port, share=args.share, auth=login_from_env())
     return 0
+
+
+def run_server(retriever: Any, **options: Any) -> None:
+    """Serve the page until Ctrl-C or SIGTERM, then return normally.
+
+    SIGTERM (what ``kill``, systemd and docker send) is turned into the same KeyboardInterrupt
+    as Ctrl-C, so Gradio closes its server and the ``atexit`` clean-up of the process's
+    temporary files (common/scratch.py) runs; by default SIGTERM would end the process
+    without either.
+    """
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    serve(build_page(retriever), **options)
 
 
 if __name__ == "__main__":

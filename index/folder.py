@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,3 +98,24 @@ def build_lock(index_dir: Path, log: Callable[[str], None]) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def check_writable(index_dir: Path) -> None:
+    """Raise ``OSError`` at once when a build could not be written next to ``index_dir``.
+
+    A build embeds every clause (minutes on a small machine) before it writes; in a
+    read-only location the write then fails and the minutes are lost. A probe file in the
+    parent folder (where the build's temporary folder goes) settles it first.
+    """
+    parent = index_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{index_dir.name}.probe-", dir=parent)
+        os.close(handle)
+        os.unlink(name)
+    except OSError as error:
+        raise OSError(
+            f"cannot build the index at {index_dir}: {parent} is not writable "
+            f"({error.strerror or error}); nothing was embedded. Give a writable folder "
+            "with --index, or fix the folder's permissions"
+        ) from error

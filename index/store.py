@@ -28,7 +28,15 @@ from common.log import stderr
 from corpus.clause import Clause, Corpus
 from encoder.protocol import Encoder
 from index.dense import DEFAULT_EF_SEARCH, HNSW_THRESHOLD, DenseIndex, Kind, resolve_kind
-from index.folder import build_lock, read_clauses, recover_swap, swap_in, write_clauses, write_json
+from index.folder import (
+    build_lock,
+    check_writable,
+    read_clauses,
+    recover_swap,
+    swap_in,
+    write_clauses,
+    write_json,
+)
 from index.lexical import LexicalIndex
 from index.manifest import (
     MANIFEST_FILE,
@@ -239,6 +247,7 @@ def _build(
     progress: bool,
     log: Log,
 ) -> LocalIndex:
+    check_writable(index_dir)  # fail in a second, not after minutes of embedding
     started = time.perf_counter()
     vectors, embedded, embed_seconds = _embed(clauses, encoder, reuse, progress)
     log(f"embedded {embedded} of {len(clauses)} clauses ({len(clauses) - embedded} reused)")

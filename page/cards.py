@@ -50,6 +50,22 @@ def escape_text(text: str) -> str:
     return escape(text).replace("\r\n", "\n").replace("\n", "<br>")
 
 
+#: ASCII punctuation that Markdown (and the HTML it allows) gives a meaning to.
+_MARKUP = frozenset("\\`*_{}[]()#+-.!|<>~&\"':=^$@/")
+
+
+def plain_text(text: str) -> str:
+    """``text`` for a chat bubble that renders Markdown and HTML, shown exactly as typed.
+
+    Every markup character becomes a numeric character reference (``!`` → ``&#33;``):
+    Markdown treats a reference as a literal character, so ``![x](http://…)`` shows as
+    those characters and no image is fetched, ``# x`` is no heading and ``<b>`` no tag;
+    ``:`` and ``/`` too, so a bare URL is not turned into a link. Line breaks stay breaks.
+    """
+    encoded = "".join(f"&#{ord(ch)};" if ch in _MARKUP else ch for ch in text)
+    return encoded.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
 def shown_text(clause: Clause, simplified: bool) -> str:
     """The clause text the user asked to see: original script, or its Simplified form."""
     return clause.text_norm if simplified else clause.text

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from common.limits import limits
 from corpus.clause import Clause, short_province
 from retriever.hit import SearchResult
 from retriever.prepare import PreparedQuery
@@ -180,9 +181,18 @@ class Turn:
 
 @dataclass(frozen=True)
 class Conversation:
-    """All turns of one user's chat; kept in ``gr.State``, so each browser session has its own."""
+    """The recent turns of one user's chat; kept in ``gr.State``, so each browser session
+    has its own.
+
+    Only the last ``max_chat_turns`` turns (:mod:`common.limits`, default 20) are kept:
+    enough for follow-ups (which need the last query), for re-drawing the chat in Simplified
+    script and for the Markdown export of cited clauses, while a session's memory and each
+    reply stay bounded however long the chat runs. ``dropped`` counts the turns let go, so
+    the page and the export can say that only the recent ones are shown.
+    """
 
     turns: tuple[Turn, ...] = ()
+    dropped: int = 0
 
     def last_query(self) -> Query | None:
         """The query of the latest turn that had one: what a follow-up builds on."""
@@ -191,8 +201,12 @@ class Conversation:
                 return turn.query
         return None
 
-    def add(self, turn: Turn) -> Conversation:
-        return Conversation(turns=(*self.turns, turn))
+    def add(self, turn: Turn, keep: int | None = None) -> Conversation:
+        """The conversation with ``turn`` appended and only the last ``keep`` turns kept."""
+        keep = max(1, keep if keep is not None else limits().max_chat_turns)
+        turns = (*self.turns, turn)
+        excess = max(0, len(turns) - keep)
+        return Conversation(turns=turns[excess:], dropped=self.dropped + excess)
 
     def replace_last(self, turn: Turn) -> Conversation:
-        return Conversation(turns=(*self.turns[:-1], turn))
+        return Conversation(turns=(*self.turns[:-1], turn), dropped=self.dropped)

@@ -57,6 +57,14 @@ def input_problem(text: str | None) -> str | None:
     return None
 
 
+def refused_preview(text: str) -> str:
+    """What the session keeps of a refused question: the text when short, else its first
+    characters and its length (a refused 10 MB paste must not live in the session)."""
+    if len(text) <= msg.REFUSED_PREVIEW_CHARS:
+        return text
+    return msg.REFUSED_PREVIEW.format(start=text[: msg.REFUSED_PREVIEW_CHARS], n=f"{len(text):,}")
+
+
 def ask(
     retriever: Searcher,
     conversation: Conversation,
@@ -74,7 +82,7 @@ def ask(
     text = (text or "").strip()
     problem = input_problem(text)
     if problem:
-        return conversation.add(Turn(question=text, notice=problem))
+        return conversation.add(Turn(question=refused_preview(text), notice=problem))
     try:
         query = resolve(text, conversation.last_query(), retriever.prepare)
     except NeedsTopic:
@@ -168,15 +176,22 @@ def search_api(
 
 
 def chat_messages(conversation: Conversation, *, simplified: bool = False) -> list[dict]:
-    """The chatbot's messages (Gradio "messages" format) for the whole conversation.
+    """The chatbot's messages (Gradio "messages" format) for the kept turns.
 
     Re-drawn from the stored turns each time, so the Simplified switch applies to every
-    answer without searching again. Questions are escaped like clause text: the chatbot
-    renders HTML.
+    answer without searching again; the conversation keeps only its recent turns, so a
+    reply's size does not grow with the length of the chat. The user's questions are shown
+    as plain text (:func:`page.cards.plain_text`): the chatbot renders Markdown and HTML,
+    and a question must not fetch an image or draw a heading.
     """
     out: list[dict] = []
+    if conversation.dropped:
+        note = msg.EARLIER_TURNS_HIDDEN.format(
+            dropped=conversation.dropped, turns=len(conversation.turns)
+        )
+        out.append({"role": "assistant", "content": cards.notice(note, "info")})
     for turn in conversation.turns:
-        out.append({"role": "user", "content": cards.escape_text(turn.question)})
+        out.append({"role": "user", "content": cards.plain_text(turn.question)})
         out.extend(turn_messages(turn, simplified=simplified))
     return out
 

@@ -7,15 +7,20 @@ result. Per-user state (the conversation, hence the previous question for follow
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
+from common.limits import limits
+from common.scratch import GRADIO_CACHE, scratch_root
 from page import export, handlers
 from page import messages as msg
 from page.conversation import Conversation
+from page.guard import BodyLimit
 
 #: How many searches run at once; more requests wait in Gradio's queue.
 CONCURRENCY_LIMIT = 4
@@ -108,12 +113,28 @@ CSS = """
 .qa-notice.qa-warn { font-weight: 600; color: #b45309; }
 .qa-notice.qa-info, .qa-notice.qa-scope { font-size: 12px;
   color: var(--body-text-color-subdued); }
+.qa-hidden { display: none !important; }
 """
+
+#: The export is written when the user clicks 下载 (not on every answer); the file then goes
+#: to a hidden DownloadButton, which this clicks so the browser downloads it.
+CLICK_EXPORT = """() => { setTimeout(() => {
+  const holder = document.querySelector("#qa-export-file");
+  const button = holder && (holder.tagName === "BUTTON" ? holder : holder.querySelector("button"));
+  if (button) button.click();
+}, 50); }"""
 
 
 def build_page(retriever: Any) -> gr.Blocks:
-    """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the API."""
-    with gr.Blocks(title=msg.TITLE) as demo:
+    """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the API.
+
+    Gradio's copies of downloads go to this process's temporary folder
+    (:mod:`common.scratch`, removed at exit) unless ``GRADIO_TEMP_DIR`` says otherwise,
+    and are deleted by Gradio once older than the scratch age limit.
+    """
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(scratch_root() / GRADIO_CACHE))
+    age = int(limits().max_scratch_age_s)
+    with gr.Blocks(title=msg.TITLE, delete_cache=(max(60, age // 4), age)) as demo:
         gr.Markdown(f"## {msg.TITLE}\n{msg.SUBTITLE}")
         with gr.Tabs():
             with gr.Tab(msg.TAB_QA):
@@ -180,7 +201,10 @@ def build_qa_tab(retriever: Any) -> None:
             detected = gr.CheckboxGroup(
                 choices=[], value=[], label=msg.LABEL_DETECTED, elem_id="qa-detected"
             )
-            download = gr.DownloadButton(msg.LABEL_DOWNLOAD, interactive=False)
+            download = gr.Button(msg.LABEL_DOWNLOAD, interactive=False, elem_id="qa-export")
+            export_file = gr.DownloadButton(
+                msg.LABEL_DOWNLOAD, elem_id="qa-export-file", elem_classes=["qa-hidden"]
+            )
             clear = gr.Button(msg.LABEL_CLEAR)
 
     def on_ask(
@@ -214,16 +238,18 @@ def build_qa_tab(retriever: Any) -> None:
         [conversation, simplified], [chatbot], api_visibility="private",
     )  # fmt: skip
     clear.click(on_clear, None, outputs, api_visibility="private")
+    download.click(
+        lambda conv: gr.DownloadButton(value=str(export.write_markdown(conv))),
+        [conversation], [export_file], api_visibility="private",
+    ).then(None, js=CLICK_EXPORT)  # fmt: skip
 
 
 def _draw(conv: Conversation, simplified: bool) -> tuple[Any, ...]:
-    """Chat messages, the state, the chips of the last question, the download button."""
+    """Chat messages, the state, the chips of the last question, the download button
+    (enabled when something is cited; the file is written only when it is clicked)."""
     labels = handlers.chips(conv)
     chips = gr.CheckboxGroup(choices=labels, value=labels)
-    if export.cited(conv):
-        download = gr.DownloadButton(value=str(export.write_markdown(conv)), interactive=True)
-    else:
-        download = gr.DownloadButton(value=None, interactive=False)
+    download = gr.Button(interactive=bool(export.cited(conv)))
     return handlers.chat_messages(conv, simplified=simplified), conv, chips, download
 
 
@@ -257,13 +283,20 @@ def serve(
     prevent_thread_lock: bool = False,
     quiet: bool = False,
 ) -> Any:
-    """Queue requests (at most :data:`CONCURRENCY_LIMIT` at once) and start the server."""
+    """Queue requests (at most :data:`CONCURRENCY_LIMIT` at once) and start the server.
+
+    Request bodies over the limit are refused before Gradio reads them
+    (:class:`page.guard.BodyLimit`).
+    """
+    lim = limits()
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
     return demo.launch(
         server_name=host,
         server_port=port,
         share=share,
         auth=auth,
+        max_file_size=lim.max_file_bytes,
+        app_kwargs={"middleware": [Middleware(BodyLimit, limits=lim)]},
         auth_message=msg.LOGIN if auth else None,
         prevent_thread_lock=prevent_thread_lock,
         quiet=quiet,

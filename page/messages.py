@@ -18,6 +18,11 @@ SUBTITLE = (
 EMPTY_INPUT = "请输入一个问题，例如：青海2020年对消防车通道有什么要求？"
 TOO_LONG = f"问题太长了（超过{MAX_QUESTION_CHARS}字）。请把问题缩短成一句话再提问。"
 PUNCTUATION_ONLY = "问题里只有标点或符号，请用文字描述您要查找的内容。"
+#: What the chat shows (and the session keeps) of a refused question: its start and length,
+#: never the text itself, so a pasted 10 MB "question" costs the session a few bytes.
+REFUSED_PREVIEW = "{start}…（共{n}字，未检索）"
+REFUSED_PREVIEW_CHARS = 40
+EARLIER_TURNS_HIDDEN = "较早的{dropped}轮对话已不再显示（只保留最近{turns}轮）。"
 NO_FOLLOW_UP_TOPIC = "请先提一个完整的问题，再用“那云南呢？”“只看2020年的”这样的方式追问。"
 
 ANSWER_PREFIX = "答："
@@ -63,6 +68,7 @@ EXPORT_QUESTION = "问题"
 EXPORT_SOURCE = "出处"
 EXPORT_PATH = "章节"
 EXPORT_EMPTY = "本次对话还没有引用任何条款。"
+EXPORT_RECENT_ONLY = "只包含最近{turns}轮对话引用的条款。"
 
 #: Example questions: at least six, one in Traditional script (the last one).
 EXAMPLES = (

@@ -6,7 +6,6 @@ itself is :func:`make_quiz`, a plain function (no Gradio), so it is tested direc
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +14,7 @@ from typing import Any
 
 import gradio as gr
 
+from common.scratch import new_folder
 from corpus.clause import Clause
 from quiz.export import FORMATS, export
 from quiz.generate import generate_quiz
@@ -156,7 +156,7 @@ def build_quiz_tab(retriever: Any) -> None:
             query=(query_ or "").strip(),
             ids=tuple(i.strip() for i in (ids_ or "").replace("，", ",").split(",") if i.strip()),
         )
-        out_dir = Path(tempfile.mkdtemp(prefix="quiz-"))
+        out_dir = new_folder("quiz")  # one folder per process, pruned, removed at exit
         try:
             result = make_quiz(
                 clauses, retriever, selection, types_, int(count_), int(seed_ or 0), out_dir
@@ -176,4 +176,5 @@ def build_quiz_tab(retriever: Any) -> None:
         [provinces, years, documents, section, query, ids, types, count, seed],
         [status, preview, *downloads],
         api_name="generate_quiz",
+        api_visibility="private",  # its reply holds server paths of the files
     )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus.cleaning import ATTACHMENT, DUPLICATE, PAGE_TITLE, SUMMARY, WEB_META, clean_text
 
@@ -110,3 +114,41 @@ def test_unbulleted_page_header_lines_are_removed_but_meeting_times_kept() -> No
         == "关于召开安全生产会议的通知\n时间：2023年11月23日上午9时\n地点：省应急管理厅三楼会议室"
     )
     assert [r.reason for r in clean.removed] == [WEB_META]
+
+
+# --- the fast repeat finder agrees with the definition ------------------------------------
+
+
+def _reference_longest_repeat(seq: list[str]) -> tuple[int, int] | None:
+    """The definition, line by line (quadratic): every earlier occurrence that starts a
+    maximal run, extended without overlapping; the most characters wins, earliest first."""
+    from corpus.cleaning import MIN_DUPLICATE_CHARS, MIN_DUPLICATE_LINES
+
+    best, best_chars = None, 0
+    for j in range(len(seq)):
+        for i in range(j):
+            if seq[i] != seq[j] or (i > 0 and seq[i - 1] == seq[j - 1]):
+                continue
+            length = 0
+            while j + length < len(seq) and i + length < j and seq[i + length] == seq[j + length]:
+                length += 1
+            chars = sum(len(s) for s in seq[j : j + length])
+            if (
+                length >= MIN_DUPLICATE_LINES
+                and chars >= MIN_DUPLICATE_CHARS
+                and chars > best_chars
+            ):
+                best, best_chars = (j, length), chars
+    return best
+
+
+_LINES = st.sampled_from(["甲" * 80, "乙" * 90, "丙" * 70, "丁" * 100, "戊" * 60, "短"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, max_size=36).filter(lambda s: max(Counter(s).values(), default=0) <= 9))
+def test_the_fast_repeat_finder_finds_the_run_the_definition_finds(seq: list[str]) -> None:
+    """Lines repeated at most 9 times, so every earlier occurrence is a candidate."""
+    from corpus.cleaning import _longest_repeat
+
+    assert _longest_repeat(seq) == _reference_longest_repeat(seq)

@@ -183,7 +183,7 @@ def test_question_with_markup_is_shown_as_text():
     conv = handlers.ask(FakeRetriever(), Conversation(), "<img src=x onerror=alert(1)>消防")
     user = handlers.chat_messages(conv)[0]
     assert user["role"] == "user" and "<img" not in user["content"]
-    assert "&lt;img" in user["content"]
+    assert "&#60;img" in user["content"]  # shown as typed: see test_robustness_chat.py
 
 
 def test_simplified_switch_shows_the_simplified_text_of_traditional_clauses():

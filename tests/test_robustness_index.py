@@ -218,3 +218,21 @@ def test_searches_during_a_rebuild_answer_from_the_old_index(tmp_path):
     fresh = Retriever(rebuilt, encoder)
     assert fresh.search("矿山救护队", k=1).hits[0].clause.doc.doc_id == "henan-2023"
     assert all(h.clause.doc.doc_id != "henan-2023" for h in serving.search("矿山救护队").hits)
+
+
+def test_a_damaged_index_in_a_read_only_place_fails_before_embedding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "index"
+    build(folder)
+    (folder / "dense" / "faiss.index").write_bytes(b"garbage")
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr("index.folder.tempfile.mkstemp", read_only)  # what a ro mount does
+    encoder, log = FakeEncoder(), Log()
+    with pytest.raises(OSError, match=r"is not writable .*nothing was embedded"):
+        open_index(folder, make_corpus(), encoder, progress=False, log=log)
+    assert encoder.passages == []  # failed before any clause was embedded
+    assert any("corrupted" in line for line in log)
