@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from corpus.clause import Clause, short_province
+from retriever.gather import Point
 from retriever.hit import SearchResult
 from retriever.prepare import PreparedQuery
 from retriever.query import normalise_years
@@ -164,6 +165,8 @@ class Turn:
     ``query``/``result`` are None when the question was refused (``notice`` says why).
     ``neighbours`` holds, per shown clause id, the clauses around it, fetched when the answer
     was made so that re-drawing the chat (e.g. in Simplified script) never searches again.
+    ``points`` is the answer at the top (:func:`retriever.gather.gathered`): one sentence, or
+    the key sentence of each strong clause when they come from several documents.
     """
 
     question: str
@@ -171,6 +174,7 @@ class Turn:
     result: SearchResult | None = None
     notice: str = ""
     neighbours: tuple[tuple[str, tuple[Clause, ...]], ...] = ()
+    points: tuple[Point, ...] = ()
 
     @property
     def answered(self) -> bool:

@@ -189,6 +189,7 @@ class Request:
     provinces: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     laws: bool | None = None
+    every_province: bool = False
 
 
 def compare(
@@ -198,6 +199,7 @@ def compare(
     years: Any = None,
     *,
     laws: bool | None = None,
+    every_province: bool = False,
     per_source: int = PER_SOURCE,
     max_sources: int = MAX_SOURCES,
 ) -> Comparison:
@@ -207,13 +209,14 @@ def compare(
     所有省份) means every province of the corpus. ``laws`` adds a 全国 column searched over
     national laws only: True always, False never, None when the corpus holds national laws
     (or the question asks, 与全国法律相比). ``years`` (as :meth:`Retriever.search`) restricts
-    every column.
+    every column. ``every_province`` asks for every province as 各省 in the question does.
 
     Raises :class:`CompareError` for a question with no topic, fewer than two sources, more
     than ``max_sources`` named, or only provinces without documents; ``ValueError`` for a
     bad year or an empty question.
     """
-    text, every_province, national_asked = read_comparison(question)
+    text, every_named, national_asked = read_comparison(question)
+    every_province = every_province or every_named
     prepared = retriever.prepare(text, None, years)
     if not has_topic(prepared):
         raise CompareError("no-topic", f"no topic to compare in {question!r}")
@@ -271,6 +274,7 @@ def compare_request(retriever: Comparer, request: Request, **options: Any) -> Co
         request.provinces or None,
         list(request.years) or None,
         laws=request.laws,
+        every_province=request.every_province,
         **options,
     )
 

@@ -4,52 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.clause import Corpus, DocMeta
-from index.store import open_index
 from retriever import Retriever
 from retriever.compare import NATIONAL, CompareError, compare, read_comparison
-from tests.index_fakes import FakeEncoder, item_clause, make_doc_clauses
-
-LAW = DocMeta(doc_id="law-whp", title="中华人民共和国危险化学品安全法", province="", year=2021,
-              national=True, doc_type="法律")  # fmt: skip
-TEXTS = {
-    "qinghai-2020": ["6月底前完成全省150座以上危险隧道的排查整治。",
-                     "严格按照标准划设消防车通道标志标线，定期巡查消防车通道。"],
-    "yunnan-2019": ["推進危險化學品安全綜合治理，深化“兩重點一重大”整治，年底前關閉退出不達標企業。",
-                    "開展消防安全專項整治，重點整治高層建築。"],
-    "zhejiang-2021": ["深化危險化學品安全專項整治，深化“兩重點一重大”監管，新培育50支專業救援隊伍。",
-                      "推進應急管理數字化改革。"],
-    "henan-2023": ["加强煤矿安全监管，严防透水事故。"],
-}  # fmt: skip
-LAW_TEXTS = [
-    "第三十条 危险化学品生产企业应当在取得许可后30日内办理危险化学品登记。",
-    "第四十条 任何单位不得占用、堵塞消防车通道。",
-]
-
-
-def _clauses(with_laws: bool) -> list:
-    clauses = [c for doc, texts in TEXTS.items() for c in make_doc_clauses(doc, texts)]
-    if with_laws:
-        clauses += [
-            item_clause(LAW, f"第{n}条", t) for n, t in zip((30, 40), LAW_TEXTS, strict=True)
-        ]
-    return clauses
+from tests.compare_fakes import compare_clauses, compare_retriever
 
 
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory) -> Retriever:
-    corpus = Corpus(tuple(_clauses(with_laws=True)))
-    folder = tmp_path_factory.mktemp("compare") / "index"
-    backend = open_index(folder, corpus, FakeEncoder(), progress=False, log=lambda m: None)
-    return Retriever(backend, FakeEncoder(), corpus)
+    return compare_retriever(tmp_path_factory.mktemp("compare") / "index")
 
 
 @pytest.fixture(scope="module")
 def provinces_only(tmp_path_factory) -> Retriever:
-    corpus = Corpus(tuple(_clauses(with_laws=False)))
-    folder = tmp_path_factory.mktemp("compare-no-laws") / "index"
-    backend = open_index(folder, corpus, FakeEncoder(), progress=False, log=lambda m: None)
-    return Retriever(backend, FakeEncoder(), corpus)
+    return compare_retriever(tmp_path_factory.mktemp("compare-no-laws") / "index", False)
 
 
 def test_each_column_answers_from_its_own_source_and_differing_facts_are_marked(retriever):
@@ -132,9 +99,9 @@ def test_milvus_translates_the_national_dimension_into_clause_ids():
     from index.milvus import MilvusIndex
     from index.protocol import Scope
 
-    clauses = _clauses(with_laws=True)
+    clauses = compare_clauses()
     index = MilvusIndex(None, "x.db", "n", "g", clauses, {}, {})  # type: ignore[arg-type]
     assert index._expression(Scope()) == ""
     laws = index._expression(Scope(provinces=("浙江省",), national=True))
-    assert laws.startswith('province in ["浙江省"] and id in [') and "law-whp:第30条" in laws
+    assert laws.startswith('province in ["浙江省"] and id in [') and "law-whp:30" in laws
     assert "law-whp" not in index._expression(Scope(national=False))
