@@ -105,3 +105,14 @@ def test_milvus_translates_the_national_dimension_into_clause_ids():
     laws = index._expression(Scope(provinces=("浙江省",), national=True))
     assert laws.startswith('province in ["浙江省"] and id in [') and "law-whp:30" in laws
     assert "law-whp" not in index._expression(Scope(national=False))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["compare", "？？？"], "query is empty"), (["compare", "危化品", "--k", "0"], "--k")],
+)
+def test_cli_compare_refuses_bad_arguments_before_loading(args, message, capsys):
+    from retriever.__main__ import main
+
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
