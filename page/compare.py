@@ -104,10 +104,13 @@ def resolve(
         elif filters.years:
             request = replace(request, years=filters.years)
         return request
+    chosen_years = tuple(int(y) for y in years)
+    if bounded:  # 2020年以后 in a new question: the years from then on, not 2020 alone
+        chosen_years = _bound(retriever, after, before)
     return Request(
-        question=text,
+        question=rest_text if bounded else text,
         provinces=tuple(provinces),
-        years=tuple(int(y) for y in years),
+        years=chosen_years,
         laws=laws_flag,
     )
 

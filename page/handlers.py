@@ -15,6 +15,7 @@ from corpus.clause import Clause
 from page import cards
 from page import messages as msg
 from page.conversation import Conversation, NeedsTopic, Query, Turn, resolve
+from retriever.compare import read_comparison
 from retriever.gather import GATHER_DEPTH, gathered
 from retriever.hit import SearchResult
 from retriever.prepare import PreparedQuery
@@ -237,7 +238,19 @@ def _scope_line(turn: Turn) -> str:
     line = msg.SEARCHED_WITH.format(filters="、".join(applied) or msg.ALL_DOCUMENTS)
     if turn.query is not None and turn.query.follow_up:
         line += msg.FOLLOW_UP_NOTE.format(topic=turn.query.topic)
+    if _reads_as_comparison(turn):
+        line += "　" + msg.COMPARE_HINT
     return line
+
+
+def _reads_as_comparison(turn: Turn) -> bool:
+    """A question naming two or more provinces, or 各省 / 与全国法律相比: the 对比 tab
+    answers it side by side, so the chat points there."""
+    assert turn.result is not None
+    if len(turn.result.filters.provinces) >= 2:
+        return True
+    _text, every_province, national = read_comparison(turn.question)
+    return every_province or national
 
 
 def _filter_words(provinces: Sequence[str], years: Sequence[int]) -> list[str]:

@@ -51,6 +51,13 @@ def test_follow_ups_add_remove_provinces_and_bound_the_years(retriever):
     assert state.comparison.topic == "危险化学品"
 
 
+def test_a_new_question_with_a_year_bound_takes_the_years_from_then_on(retriever):
+    comparison = _ask(retriever, "浙江和云南2020年以后的危险化学品").comparison
+    assert set(comparison.years) == {2020, 2021, 2023}
+    zhejiang, yunnan = comparison.columns[:2]
+    assert zhejiang.found and not yunnan.found  # 云南's document is from 2019
+
+
 def test_bad_input_keeps_the_last_comparison_and_says_why(retriever):
     state = _ask(retriever, "浙江和云南的危险化学品")
     kept = state.comparison
@@ -115,3 +122,13 @@ def test_chat_answer_gathers_points_from_several_documents(retriever):
     assert msg.POINTS_PREFIX in html
     for point in turn.points:
         assert point.citation in html
+
+
+def test_the_chat_points_comparison_questions_to_the_compare_tab(retriever):
+    def shown(question: str) -> str:
+        conv = handlers.ask(retriever, Conversation(), question, k=3)
+        return "".join(m["content"] for m in handlers.chat_messages(conv))
+
+    assert msg.COMPARE_HINT in shown("浙江和云南的危险化学品")
+    assert msg.COMPARE_HINT in shown("各省对消防车通道有什么要求")
+    assert msg.COMPARE_HINT not in shown("浙江的危险化学品")
