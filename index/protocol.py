@@ -26,22 +26,29 @@ class Scope:
 
     Each field is one dimension; an empty tuple leaves that dimension unrestricted, and the
     dimensions combine with AND. ``provinces`` are full names as in the manifest (青海省),
-    ``years`` an explicit set. New dimensions (document kinds, validity, laws) are added
-    here, to :meth:`allows` and to each backend's translation of it.
+    ``years`` an explicit set. ``national`` keeps only national laws (True) or only the
+    provinces' own documents (False), by ``clause.doc.national``; None keeps both. A
+    comparison searches each column with it: a province's column must not answer from a
+    national law, nor the 全国 column from a province's document. New dimensions (document
+    kinds, validity, laws) are added here, to :meth:`allows` and to each backend's
+    translation of it.
     """
 
     provinces: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    national: bool | None = None
 
     @property
     def unrestricted(self) -> bool:
         """True when the scope lets every clause through."""
-        return not self.provinces and not self.years
+        return not self.provinces and not self.years and self.national is None
 
     def allows(self, clause: Clause) -> bool:
         """True when ``clause`` is inside the scope (the definition backends must match)."""
-        return (not self.provinces or clause.province in self.provinces) and (
-            not self.years or clause.year in self.years
+        return (
+            (not self.provinces or clause.province in self.provinces)
+            and (not self.years or clause.year in self.years)
+            and (self.national is None or clause.doc.national == self.national)
         )
 
 

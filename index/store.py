@@ -94,6 +94,7 @@ class LocalIndex:
         self.embedded = embedded
         self._provinces = np.array([c.province for c in self._clauses], dtype=object)
         self._years = np.array([c.year or 0 for c in self._clauses], dtype=np.int64)
+        self._national = np.array([c.doc.national for c in self._clauses], dtype=bool)
 
     @property
     def clauses(self) -> tuple[Clause, ...]:
@@ -113,6 +114,8 @@ class LocalIndex:
             mask &= np.isin(self._provinces, list(filters.provinces))
         if filters.years:
             mask &= np.isin(self._years, list(filters.years))
+        if filters.national is not None:
+            mask &= self._national == filters.national
         return np.flatnonzero(mask)
 
     def dense_search(self, query_vector: np.ndarray, k: int, filters: Scope) -> list[Candidate]:

@@ -18,6 +18,7 @@ from html import escape
 from corpus.clause import Clause
 from corpus.script import to_simplified
 from page import messages as msg
+from retriever.gather import Point
 from retriever.hit import Hit
 
 #: Score sources as the user reads them.
@@ -162,6 +163,24 @@ def answer_sentence(hit: Hit, *, simplified: bool = False) -> str:
     return (
         f'<div class="qa-answer"><b>{escape(msg.ANSWER_PREFIX)}</b>{highlight(sentence, terms)}'
         f' <span class="qa-cite">{escape(hit.citation)}</span>{copy_button(hit.citation)}</div>'
+    )
+
+
+def answer_points(points: Sequence[Point], *, simplified: bool = False) -> str:
+    """The gathered answer: one line per point (its sentence highlighted, then its
+    citation and copy button), when the best clauses come from several documents."""
+    items = []
+    for point in points:
+        sentence = to_simplified(point.sentence) if simplified else point.sentence
+        terms = shown_terms(point.hit.matched_terms, simplified)
+        items.append(
+            f'<li class="qa-answer">{highlight(sentence, terms)}'
+            f' <span class="qa-cite">{escape(point.citation)}</span>'
+            f"{copy_button(point.citation)}</li>"
+        )
+    return (
+        f'<div class="qa-points"><b>{escape(msg.POINTS_PREFIX)}</b>'
+        f'<ol class="qa-point-list">{"".join(items)}</ol></div>'
     )
 
 

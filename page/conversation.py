@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from common.limits import limits
 from corpus.clause import Clause, short_province
+from retriever.gather import Point
 from retriever.hit import SearchResult
 from retriever.prepare import PreparedQuery
 from retriever.query import normalise_years
@@ -165,6 +166,8 @@ class Turn:
     ``query``/``result`` are None when the question was refused (``notice`` says why).
     ``neighbours`` holds, per shown clause id, the clauses around it, fetched when the answer
     was made so that re-drawing the chat (e.g. in Simplified script) never searches again.
+    ``points`` is the answer at the top (:func:`retriever.gather.gathered`): one sentence, or
+    the key sentence of each strong clause when they come from several documents.
     """
 
     question: str
@@ -172,6 +175,7 @@ class Turn:
     result: SearchResult | None = None
     notice: str = ""
     neighbours: tuple[tuple[str, tuple[Clause, ...]], ...] = ()
+    points: tuple[Point, ...] = ()
 
     @property
     def answered(self) -> bool:

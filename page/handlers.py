@@ -8,12 +8,15 @@ one (or plain data); none touches Gradio, so they are unit-tested with a fake re
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from corpus.clause import Clause
 from page import cards
 from page import messages as msg
 from page.conversation import Conversation, NeedsTopic, Query, Turn, resolve
+from retriever.compare import read_comparison
+from retriever.gather import GATHER_DEPTH, gathered
 from retriever.hit import SearchResult
 from retriever.prepare import PreparedQuery
 
@@ -131,15 +134,24 @@ def run(
     year = list(query.years or years) or None
     try:
         prepared = retriever.prepare(query.topic, province, year).with_absent(query.absent)
-        result = retriever.search(prepared, k=int(k))
+        # Searched deeper than shown, so the answer can gather points from clauses just below
+        # the cards (each then shown as a card too); the first k are the same either way.
+        result = retriever.search(prepared, k=max(int(k), GATHER_DEPTH))
     except ValueError as error:
         notice = msg.SEARCH_FAILED.format(error=error)
         return Turn(question=query.question, query=query, notice=notice)
+    points = gathered(result)
+    shown = result.hits[: int(k)]
+    shown_ids = {h.clause.id for h in shown}
+    extra = tuple(p.hit for p in points if p.hit.clause.id not in shown_ids)
+    result = replace(result, hits=(*shown, *extra))
     neighbours = tuple(
         (h.clause.id, tuple(retriever.neighbours(h.clause.id, before=1, after=1)))
         for h in result.hits
     )
-    return Turn(question=query.question, query=query, result=result, neighbours=neighbours)
+    return Turn(
+        question=query.question, query=query, result=result, neighbours=neighbours, points=points
+    )
 
 
 def chips(conversation: Conversation) -> list[str]:
@@ -204,11 +216,11 @@ def turn_messages(turn: Turn, *, simplified: bool = False) -> list[dict]:
     neighbours = dict(turn.neighbours)
     scope = cards.notice(_scope_line(turn), "scope")
     if turn.answered:
-        body = (
-            cards.answer_sentence(result.hits[0], simplified=simplified)
-            + scope
-            + cards.cards(result.hits, simplified=simplified, neighbours=neighbours)
-        )
+        if len(turn.points) > 1:
+            top = cards.answer_points(turn.points, simplified=simplified)
+        else:
+            top = cards.answer_sentence(result.hits[0], simplified=simplified)
+        body = top + scope + cards.cards(result.hits, simplified=simplified, neighbours=neighbours)
         return [{"role": "assistant", "content": body}]
     messages = [{"role": "assistant", "content": _no_answer(result) + scope}]
     if result.hits:
@@ -241,7 +253,19 @@ def _scope_line(turn: Turn) -> str:
     line = msg.SEARCHED_WITH.format(filters="、".join(applied) or msg.ALL_DOCUMENTS)
     if turn.query is not None and turn.query.follow_up:
         line += msg.FOLLOW_UP_NOTE.format(topic=turn.query.topic)
+    if _reads_as_comparison(turn):
+        line += "　" + msg.COMPARE_HINT
     return line
+
+
+def _reads_as_comparison(turn: Turn) -> bool:
+    """A question naming two or more provinces, or 各省 / 与全国法律相比: the 对比 tab
+    answers it side by side, so the chat points there."""
+    assert turn.result is not None
+    if len(turn.result.filters.provinces) >= 2:
+        return True
+    _text, every_province, national = read_comparison(turn.question)
+    return every_province or national
 
 
 def _filter_words(provinces: Sequence[str], years: Sequence[int]) -> list[str]:

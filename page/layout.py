@@ -17,8 +17,9 @@ from starlette.middleware import Middleware
 
 from common.limits import limits
 from common.scratch import GRADIO_CACHE, scratch_root
-from page import export, handlers
+from page import compare_view, export, handlers
 from page import messages as msg
+from page.compare_cards import CSS as COMPARE_CSS
 from page.conversation import Conversation
 from page.guard import BodyLimit
 
@@ -142,10 +143,13 @@ def build_page(retriever: Any) -> gr.Blocks:
             if _has("quiz.tab"):
                 with gr.Tab(msg.TAB_QUIZ):
                     import_module("quiz.tab").build_quiz_tab(retriever)
+            with gr.Tab(msg.TAB_COMPARE, elem_id="qa-compare-tab"):
+                compare_view.build_compare_tab(retriever)
             if _has("eval.tab"):
                 with gr.Tab(msg.TAB_EVAL):
                     import_module("eval.tab").build_eval_tab(retriever)
         add_search_api(retriever)
+        compare_view.add_compare_api(retriever)
     return demo
 
 
@@ -300,7 +304,7 @@ def serve(
         auth_message=msg.LOGIN if auth else None,
         prevent_thread_lock=prevent_thread_lock,
         quiet=quiet,
-        css=CSS,
+        css=CSS + COMPARE_CSS,
         head=HEAD,
         show_error=True,
     )

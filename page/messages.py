@@ -83,3 +83,51 @@ EXAMPLES = (
 
 LOGIN = "请使用分配给您的账号登录。"
 SEARCH_FAILED = "无法检索：{error}"
+
+# --- 对比 (comparison) ------------------------------------------------------------------
+TAB_COMPARE = "对比"
+LABEL_COMPARE = "对比"
+LABEL_COMPARE_QUESTION = "对比的主题或问题"
+PLACEHOLDER_COMPARE = (
+    "例如：浙江和云南在危化品方面的要求有什么不同 / 各省对消防车通道有什么要求"
+    "（追问：再加上河南、只看2020年以后）"
+)
+LABEL_COMPARE_LAWS = "加入全国法律法规（全国一栏）"
+LABEL_COMPARE_DOCX = "下载对比表（Word）"
+LABEL_COMPARE_XLSX = "下载对比表（Excel）"
+COMPARE_EXAMPLES = (
+    "浙江和云南在危化品方面的要求有什么不同",
+    "各省对消防车通道有什么要求",
+    "青海和云南对烟花爆竹有什么要求",
+)
+COMPARE_EMPTY = "请输入要对比的主题，例如：浙江和云南在危化品方面的要求有什么不同。"
+COMPARE_NO_TOPIC = "请说明要对比什么内容，例如：浙江和云南在危化品方面的要求有什么不同。"
+COMPARE_ONE_SOURCE = (
+    "对比至少需要两个来源：请在问题里写出两个或更多省份（如“浙江和云南”），"
+    "或说“各省”，或在左侧选择省份。"
+)
+COMPARE_TOO_MANY = "一次最多并排对比{limit}个来源，您选了{count}个，请减少省份后再试。"
+COMPARE_ABSENT_ONLY = "现有文件中没有{provinces}的文件，无法对比；对比至少需要两个有文件的来源。"
+COMPARE_UNKNOWN = "无法识别省份“{name}”。"
+COMPARE_NO_FOLLOW_UP = "请先提一个对比问题，再用“再加上河南”“只看2020年以后”追问。"
+COMPARE_FAILED = "无法对比：{error}"
+COMPARE_SCOPE = "对比主题：{topic}　年份：{years}　来源：{sources}"
+COMPARE_ALL_YEARS = "全部年份"
+COMPARE_NOTHING = "没有关于这个主题的条款。"
+COMPARE_MISSING = "以下来源没有关于这个主题的条款：{sources}。"
+COMPARE_ABSENT = "现有文件中没有{provinces}的文件，未列入对比。"
+COMPARE_OVERFLOW = "另有{count}个省份也有相关条款，未能并排显示：{sources}。"
+COMPARE_LAWS_MISSING = "现有文件中还没有全国性法律法规，因此没有“全国”一栏。"
+COMPARE_LEGEND = "标记为橙色的是与其他来源不同的数字、期限、牵头部门或引号中的提法。"
+COMPARE_DIFFERS = "不同之处"
+COMPARE_FULL_TEXT = "条款全文"
+COMPARE_NATIONAL = "全国（法律法规）"
+COMPARE_EXPORT_TITLE = "对比：{topic}"
+COMPARE_COL_SOURCE = "来源"
+COMPARE_COL_CITATION = "出处"
+COMPARE_COL_ANSWER = "要点"
+COMPARE_COL_TEXT = "条款原文"
+COMPARE_COL_DIFFERS = "不同之处"
+COMPARE_COL_DOCUMENT = "文件"
+POINTS_PREFIX = "答（要点摘自多份文件）："
+COMPARE_HINT = "要把各省的规定并排比较，可以在“对比”页提问。"

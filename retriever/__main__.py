@@ -4,6 +4,7 @@
     python -m retriever build --backend milvus --milvus-uri http://milvus:19530   # or x.db
     python -m retriever search "问题" --k 10 [--province 青海] [--year 2020] [--mode hybrid] --json
     python -m retriever search --queries FILE.jsonl --k 10 --json
+    python -m retriever compare "危化品" --province 浙江,云南 [--year 2019-2021] [--no-laws] --json
 
 With ``--json``, each query prints ONE line holding a JSON object (``SearchResult.to_json()``
 plus ``query_used``; batch lines also carry the input's ``id``). Scripts depend on this shape.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from index.backend import BACKENDS
+from retriever.compare import compare
 from retriever.hit import SearchResult
 from retriever.prepare import clean_query
 from retriever.search import MODES, Retriever
@@ -28,7 +30,9 @@ from retriever.search import MODES, Retriever
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    problem = _search_args_problem(args) if args.command == "search" else None
+    problem = {"search": _search_args_problem, "compare": _compare_args_problem}.get(
+        args.command, lambda _: None
+    )(args)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
@@ -44,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 0
+    if args.command == "compare":
+        return _compare(retriever, args)
     if args.queries:
         return _search_batch(retriever, args)
     return _search_one(retriever, args)
@@ -63,6 +69,49 @@ def _search_args_problem(args: argparse.Namespace) -> str | None:
         except ValueError as error:
             return str(error)
     return None
+
+
+def _compare_args_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the compare arguments, checked before loading."""
+    if args.k < 1:
+        return f"--k must be at least 1, got {args.k}"
+    try:
+        clean_query(args.topic)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _compare(retriever: Retriever, args: argparse.Namespace) -> int:
+    """One comparison: JSON (``Comparison.to_json()``) or a table per source."""
+    try:
+        result = compare(
+            retriever,
+            args.topic,
+            args.province,
+            args.year,
+            laws=False if args.no_laws else None,
+            per_source=args.k,
+        )
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    print(f"topic: {result.topic}   years: {list(result.years) or 'all'}")
+    if result.absent:
+        print(f"no documents from: {', '.join(result.absent)}")
+    for column in result.columns:
+        print(f"== {column.source}")
+        if not column.found:
+            print("   nothing on this topic")
+        for hit in column.hits:
+            differing = [f.fact.text for f in column.facts_of(hit.clause.id) if f.differs]
+            print(f"   {hit.citation}  {hit.answer}")
+            if differing:
+                print(f"      differs: {'、'.join(differing)}")
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,6 +144,15 @@ def _parser() -> argparse.ArgumentParser:
         "--no-detect-filters", action="store_true", help="do not read filters from the question"
     )
     search.add_argument("--json", action="store_true", help="one JSON object per line")
+    comp = sub.add_parser("compare", parents=[common], help="compare provinces (and laws)")
+    comp.add_argument("topic", help="the topic or a comparison question (各省…, 浙江和云南…)")
+    comp.add_argument(
+        "--province", action="append", help="provinces, comma-separated or repeated: 浙江,云南"
+    )
+    comp.add_argument("--year", help='year filter for every source: 2020, "2019-2021"')
+    comp.add_argument("--no-laws", action="store_true", help="no 全国 column for national laws")
+    comp.add_argument("--k", type=int, default=3, help="clauses per source (default 3)")
+    comp.add_argument("--json", action="store_true", help="one JSON object, one entry per source")
     return parser
 
 

@@ -27,6 +27,10 @@ class Hit:
     ranks: dict[str, int] = field(default_factory=dict)
     matched_terms: tuple[str, ...] = ()
     answer: str = ""
+    #: Share of the question's IDF-weighted topic words the clause holds (the lexical side
+    #: of the low-confidence rule, :func:`retriever.answer.coverage`), so a clause can be
+    #: judged on its own: gathered answers and comparison columns leave weak matches out.
+    coverage: float = 0.0
 
     @property
     def citation(self) -> str:
@@ -69,7 +73,7 @@ class Filters(Scope):
     @property
     def scope(self) -> Scope:
         """Only the restriction, as the backends take it."""
-        return Scope(provinces=self.provinces, years=self.years)
+        return Scope(provinces=self.provinces, years=self.years, national=self.national)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +81,7 @@ class Filters(Scope):
             "year": list(self.years),
             "detected": list(self.detected),
             "absent": list(self.absent),
+            **({} if self.national is None else {"national": self.national}),
         }
 
 

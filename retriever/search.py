@@ -274,15 +274,13 @@ class Retriever:
             fused = [(cid, single.scores[cid]) for cid in single.ids[:k]]
         lap("fuse")
 
+        weights = self._rarity(query_content_words(words), filters)
         hits = tuple(
-            self._hit(self._by_id[cid], rank, score, dense, lexical, words)
+            self._hit(self._by_id[cid], rank, score, dense, lexical, words, weights)
             for rank, (cid, score) in enumerate(fused, start=1)
         )
         best_dense = max(dense.scores.values(), default=None) if mode != "lexical" else None
-        weights = self._rarity(query_content_words(words), filters)
-        best_coverage = max(
-            (coverage(words, h.clause, weights) for h in hits[:CONFIDENCE_DEPTH]), default=0.0
-        )
+        best_coverage = max((h.coverage for h in hits[:CONFIDENCE_DEPTH]), default=0.0)
         # A question about a province the corpus has no documents for (广东省…) cannot be
         # answered by another province's clause, however close its wording.
         elsewhere = bool(filters.absent) and not filters.provinces
@@ -331,6 +329,7 @@ class Retriever:
         dense: _Ranked,
         lexical: _Ranked,
         words: Sequence[str],
+        weights: dict[str, float],
     ) -> Hit:
         scores: dict[str, float] = {}
         ranks: dict[str, int] = {}
@@ -346,4 +345,5 @@ class Retriever:
             ranks=ranks,
             matched_terms=matched_terms(clause, words),
             answer=best_sentence(clause, words),
+            coverage=coverage(words, clause, weights),
         )

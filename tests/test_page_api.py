@@ -41,3 +41,14 @@ def test_search_endpoint_applies_explicit_filters(client):
 def test_search_endpoint_refuses_an_empty_question_with_the_page_message(client):
     with pytest.raises(Exception, match=msg.PUNCTUATION_ONLY):
         client.predict("？？？", [], [], 5, api_name="/search")
+
+
+def test_compare_endpoint_returns_one_entry_per_source(client):
+    data = client.predict("危化品", ["浙江省", "云南省"], [], True, api_name="/compare")
+    provinces = [s for s in data["sources"] if not s["national"]]
+    assert [s["source"] for s in provinces] == ["浙江省", "云南省"]
+    assert all(
+        c["citation"].startswith(f"【{s['source']}·") for s in provinces for c in s["clauses"]
+    )
+    with pytest.raises(Exception, match=msg.COMPARE_ONE_SOURCE):
+        client.predict("危化品", ["浙江省"], [], False, api_name="/compare")
