@@ -1,9 +1,10 @@
 """Command line: build the index, search it.
 
-    python -m retriever build [--force] [--model M] [--index DIR] [--corpus DIR]
+    python -m retriever build [--force] [--model M] [--index DIR] [--corpus DIR] [--laws L]
     python -m retriever build --backend milvus --milvus-uri http://milvus:19530   # or x.db
     python -m retriever search "问题" --k 10 [--province 青海] [--year 2020] [--mode hybrid] --json
     python -m retriever search --queries FILE.jsonl --k 10 --json
+    python -m retriever search "安全生产法第二十一条" --include-superseded --source laws
 
 With ``--json``, each query prints ONE line holding a JSON object (``SearchResult.to_json()``
 plus ``query_used``; batch lines also carry the input's ``id``). Scripts depend on this shape.
@@ -74,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--model", default=None, help="sentence-transformers model name or path")
     common.add_argument("--corpus", type=Path, default=None, help="folder of documents")
     common.add_argument(
+        "--laws",
+        default=None,
+        help="national laws indexed: default (corpus/laws.json), all, none, or names "
+        "(安全生产法,消防法); default: the default laws, none with --corpus",
+    )
+    common.add_argument(
         "--backend", choices=BACKENDS, default="local", help="index store (default: local)"
     )
     common.add_argument(
@@ -111,6 +118,7 @@ def _load(args: argparse.Namespace) -> Retriever:
             log=lambda message: print(message, file=sys.stderr),
             backend=args.backend,
             milvus_uri=args.milvus_uri,
+            laws=args.laws,
         )
 
 

@@ -106,6 +106,7 @@ class Retriever:
         log: Callable[[str], None] | None = None,
         backend: str = "local",
         milvus_uri: str | None = None,
+        laws: str | Sequence[str] | None = None,
     ) -> Retriever:
         """Load the corpus, the encoder and the index (building the index if needed).
 
@@ -115,14 +116,19 @@ class Retriever:
         or model is rebuilt anyway (the index store decides and says so through ``log``).
         ``backend`` is ``"local"`` (FAISS + bm25s in ``index_dir``) or ``"milvus"``
         (``milvus_uri``: a ``.db`` path for Milvus Lite, ``http(s)://…`` for a server; see
-        :func:`index.backend.open_backend`).
+        :func:`index.backend.open_backend`). ``laws`` selects the national laws indexed
+        beside the documents (``"default"``, ``"all"``, ``"none"`` or names; left out: the
+        default laws with the shipped corpus, none with ``corpus_dir``).
         """
         from corpus.loader import load_corpus
         from encoder.sentence import load_encoder
         from index.backend import check_backend, open_backend
 
         check_backend(backend, milvus_uri)
-        corpus = load_corpus(corpus_dir)
+        corpus = load_corpus(corpus_dir, laws=laws)
+        law_errors = [e.message for e in corpus.errors if e.path == "laws"]
+        if law_errors:  # a misspelt law name is an error the user must see, not a silent gap
+            raise ValueError(law_errors[0])
         encoder = load_encoder(model, progress=progress)
         options: dict[str, Any] = {"force": force, "progress": progress}
         if log is not None:
