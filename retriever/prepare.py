@@ -15,8 +15,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from corpus.clause import IN_FORCE
 from corpus.script import to_simplified
+from index.protocol import SOURCES
 from retriever.hit import Filters
+from retriever.lawquery import LawTable, find_laws, without_spans
 from retriever.query import (
     ParsedQuery,
     merge_filters,
@@ -92,6 +95,8 @@ class PreparedQuery:
     norm: str
     topic: str
     words: tuple[str, ...]
+    #: Clause ids of an article the question names (安全生产法第二十一条): put first.
+    pinned: tuple[str, ...] = ()
 
     def with_absent(self, provinces: Sequence[str]) -> PreparedQuery:
         """The same query, also naming ``provinces`` as asked about but absent from the
@@ -108,6 +113,9 @@ def prepare_query(
     year: int | Sequence[int] | range | str | None = None,
     *,
     detect: bool = True,
+    laws: LawTable | None = None,
+    include_superseded: bool = False,
+    source: str = "all",
 ) -> PreparedQuery:
     """Prepare ``query`` for a corpus whose provinces are ``corpus_provinces``.
 
@@ -117,20 +125,51 @@ def prepare_query(
     benchmark's configurations that ignore what a question says about its scope).
     ``words`` splits the topic into words (the index's segmenter).
 
+    ``laws`` is the corpus's :class:`~retriever.lawquery.LawTable`: a law named in the
+    question (消防法, 《安全生产法》) restricts the search to it — unless a province is also
+    in scope, since 浙江…新安全生产法 asks what that province's documents say — and an
+    article named with it (安全生产法第二十一条, 刑法134条) is ``pinned`` first. Law names
+    are read before provinces, so 青海省安全生产条例 is a regulation, not a province filter.
+    ``include_superseded`` lets 历史版本/已废止 texts answer; ``source`` is ``"all"``,
+    ``"provincial"`` or ``"laws"``.
+
     Raises ``ValueError`` for a query that is not a string or has nothing to search for,
-    an unknown province or a bad year.
+    an unknown province or source, or a bad year.
     """
     text = clean_query(query)
-    parsed = (
-        parse_query(text, corpus_provinces)
-        if detect
-        else ParsedQuery(text=text, rest=text, filters=Filters())
-    )
-    filters = merge_filters(
-        parsed.filters,
-        normalise_provinces(province, corpus_provinces),
-        normalise_years(year),
-    )
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
+    law = find_laws(text, laws) if detect and laws is not None else None
+    explicit = (normalise_provinces(province, corpus_provinces), normalise_years(year))
+    if law is not None and law.spans:
+        # The law's name is a filter, not a topic: articles say 本法, not their title.
+        parsed = parse_query(without_spans(text, law.spans), corpus_provinces)
+        if not parsed.rest.strip():
+            parsed = replace(parsed, rest=text)
+        filters = merge_filters(parsed.filters, *explicit)
+        if filters.provinces and not law.pinned:
+            # 浙江…新安全生产法: what that province's documents say about the law.
+            law = None
+            parsed = parse_query(text, corpus_provinces)
+            filters = merge_filters(parsed.filters, *explicit)
+    else:
+        law = None
+        parsed = (
+            parse_query(text, corpus_provinces)
+            if detect
+            else ParsedQuery(text=text, rest=text, filters=Filters())
+        )
+        filters = merge_filters(parsed.filters, *explicit)
+    pinned: tuple[str, ...] = ()
+    if law is not None:
+        restrict = not filters.provinces
+        filters = replace(
+            filters,
+            laws=law.doc_ids if restrict else (),
+            detected=(*filters.detected, *law.labels),
+        )
+        pinned = law.pinned
+    filters = replace(filters, statuses=() if include_superseded else IN_FORCE, source=source)
     norm = to_simplified(parsed.rest)
     topic = strip_question_boilerplate(norm)
     return PreparedQuery(
@@ -140,4 +179,5 @@ def prepare_query(
         norm=norm,
         topic=topic,
         words=tuple(words(topic)),
+        pinned=pinned,
     )
