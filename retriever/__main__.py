@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from index.backend import BACKENDS
+from index.protocol import SOURCES
 from retriever.hit import SearchResult
 from retriever.prepare import clean_query
 from retriever.search import MODES, Retriever
@@ -99,6 +100,17 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--year", help='year filter: 2020, "2019-2021", "2019、2020"')
     search.add_argument("--mode", choices=MODES, default="hybrid")
     search.add_argument(
+        "--include-superseded",
+        action="store_true",
+        help="also search 已废止/历史版本 law texts (labelled as such)",
+    )
+    search.add_argument(
+        "--source",
+        choices=SOURCES,
+        default="all",
+        help="all (default), provincial documents only, or national laws only",
+    )
+    search.add_argument(
         "--no-detect-filters", action="store_true", help="do not read filters from the question"
     )
     search.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -125,7 +137,12 @@ def _load(args: argparse.Namespace) -> Retriever:
 def _search_one(retriever: Retriever, args: argparse.Namespace) -> int:
     try:
         prepared = retriever.prepare(
-            args.query, args.province, args.year, detect=not args.no_detect_filters
+            args.query,
+            args.province,
+            args.year,
+            detect=not args.no_detect_filters,
+            include_superseded=args.include_superseded,
+            source=args.source,
         )
         result = retriever.search(prepared, k=args.k, mode=args.mode)
     except ValueError as error:
@@ -150,6 +167,8 @@ def _search_batch(retriever: Retriever, args: argparse.Namespace) -> int:
                 item.get("province", args.province),
                 item.get("year", args.year),
                 detect=not args.no_detect_filters,
+                include_superseded=bool(item.get("include_superseded", args.include_superseded)),
+                source=item.get("source", args.source),
             )
             result = retriever.search(prepared, k=args.k, mode=args.mode)
         except ValueError as error:

@@ -84,13 +84,15 @@ class LawTable:
 class LawMatch:
     """What a question names: the titles (in order), the doc ids to restrict to, the clause
     ids of a named article, the spans to take out of the searched text, and the labels the
-    page shows (《中华人民共和国消防法》, 第二十八条)."""
+    page shows (《中华人民共和国消防法》, 第二十八条), each with the words of the question it
+    stands for (``written``: 消防法, 第二十八条), so a page can take a filter back out."""
 
     titles: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()
     pinned: tuple[str, ...] = ()
     spans: tuple[tuple[int, int], ...] = ()
     labels: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()
 
 
 def find_laws(text: str, table: LawTable) -> LawMatch:
@@ -106,6 +108,7 @@ def find_laws(text: str, table: LawTable) -> LawMatch:
     pinned: list[str] = []
     spans: list[tuple[int, int]] = []
     labels: list[str] = []
+    written: list[str] = []
     for match in pattern.finditer(norm):
         start, end = match.span()
         if norm[end : end + 1] in _NOT_AFTER:
@@ -118,6 +121,7 @@ def find_laws(text: str, table: LawTable) -> LawMatch:
         if title not in titles:
             titles.append(title)
             labels.append(f"《{title}》")
+            written.append(text[start:end])
         article = _ARTICLE.match(norm[end:])
         if article:
             raw = article.group(1) or article.group(2)
@@ -129,10 +133,13 @@ def find_laws(text: str, table: LawTable) -> LawMatch:
             if ids:
                 pinned.extend(i for i in ids if i not in pinned)
                 labels.append(_article_label(article.group(0)))
+                written.append(text[end : end + article.end()].strip())
                 end += article.end()
         spans.append((start, end))
     doc_ids = tuple(i for t in titles for i in table.docs[t])
-    return LawMatch(tuple(titles), doc_ids, tuple(pinned), tuple(spans), tuple(labels))
+    return LawMatch(
+        tuple(titles), doc_ids, tuple(pinned), tuple(spans), tuple(labels), tuple(written)
+    )
 
 
 def _article_label(written: str) -> str:
@@ -141,9 +148,25 @@ def _article_label(written: str) -> str:
     return core if core.startswith("第") else f"第{core}"
 
 
-def without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """``text`` with ``spans`` replaced by spaces (offsets elsewhere unchanged)."""
+#: Private-use characters that stand in for the law names while provinces and years are
+#: read (so 青海省安全生产条例 is not a province filter); one character per name.
+_MASK = 0xE000
+
+
+def masked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with span ``i`` replaced by as many ``U+E000+i`` (offsets unchanged)."""
     out = list(text)
-    for start, end in spans:
-        out[start:end] = [" "] * (end - start)
+    for i, (start, end) in enumerate(spans):
+        out[start:end] = [chr(_MASK + i)] * (end - start)
     return "".join(out)
+
+
+def unmasked(rest: str, text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, str]:
+    """(``rest`` with the law names put back, ``rest`` with them as spaces)."""
+    back = re.sub(
+        f"[{chr(_MASK)}-{chr(_MASK + max(len(spans) - 1, 0))}]+",
+        lambda m: text[slice(*spans[ord(m.group(0)[0]) - _MASK])],
+        rest,
+    )
+    gone = re.sub(f"[{chr(_MASK)}-{chr(_MASK + max(len(spans) - 1, 0))}]+", " ", rest)
+    return back, " ".join(gone.split())

@@ -19,7 +19,7 @@ from corpus.clause import IN_FORCE
 from corpus.script import to_simplified
 from index.protocol import SOURCES
 from retriever.hit import Filters
-from retriever.lawquery import LawTable, find_laws, without_spans
+from retriever.lawquery import LawTable, find_laws, masked, unmasked
 from retriever.query import (
     ParsedQuery,
     merge_filters,
@@ -97,6 +97,9 @@ class PreparedQuery:
     words: tuple[str, ...]
     #: Clause ids of an article the question names (安全生产法第二十一条): put first.
     pinned: tuple[str, ...] = ()
+    #: (detected label, the question's words for it) of each law/article named:
+    #: (《中华人民共和国消防法》, 消防法), so a page can take the filter back out of ``rest``.
+    law_words: tuple[tuple[str, str], ...] = ()
 
     def with_absent(self, provinces: Sequence[str]) -> PreparedQuery:
         """The same query, also naming ``provinces`` as asked about but absent from the
@@ -141,17 +144,21 @@ def prepare_query(
         raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
     law = find_laws(text, laws) if detect and laws is not None else None
     explicit = (normalise_provinces(province, corpus_provinces), normalise_years(year))
+    searched = ""
     if law is not None and law.spans:
-        # The law's name is a filter, not a topic: articles say 本法, not their title.
-        parsed = parse_query(without_spans(text, law.spans), corpus_provinces)
-        if not parsed.rest.strip():
-            parsed = replace(parsed, rest=text)
+        # Law names are read first and hidden while provinces and years are read.
+        parsed = parse_query(masked(text, law.spans), corpus_provinces)
         filters = merge_filters(parsed.filters, *explicit)
         if filters.provinces and not law.pinned:
             # 浙江…新安全生产法: what that province's documents say about the law.
             law = None
             parsed = parse_query(text, corpus_provinces)
             filters = merge_filters(parsed.filters, *explicit)
+        else:
+            # ``rest`` keeps the names (a follow-up re-reads them); the searched text does
+            # not: articles say 本法, not their title.
+            rest, searched = unmasked(parsed.rest, text, law.spans)
+            parsed = replace(parsed, rest=rest)
     else:
         law = None
         parsed = (
@@ -161,6 +168,7 @@ def prepare_query(
         )
         filters = merge_filters(parsed.filters, *explicit)
     pinned: tuple[str, ...] = ()
+    written: tuple[tuple[str, str], ...] = ()
     if law is not None:
         restrict = not filters.provinces
         filters = replace(
@@ -169,8 +177,9 @@ def prepare_query(
             detected=(*filters.detected, *law.labels),
         )
         pinned = law.pinned
+        written = tuple(zip(law.labels, law.written, strict=True))
     filters = replace(filters, statuses=() if include_superseded else IN_FORCE, source=source)
-    norm = to_simplified(parsed.rest)
+    norm = to_simplified(searched if _MEANINGFUL.search(searched) else parsed.rest)
     topic = strip_question_boilerplate(norm)
     return PreparedQuery(
         text=text,
@@ -180,4 +189,5 @@ def prepare_query(
         topic=topic,
         words=tuple(words(topic)),
         pinned=pinned,
+        law_words=written,
     )
