@@ -13,7 +13,6 @@ collection layout is in :mod:`index.milvus_collection`.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from functools import cached_property
@@ -131,23 +130,10 @@ class MilvusIndex:
             data=[query],
             anns_field=field,
             limit=k,
-            filter=self._expression(filters),
+            filter=mc.filter_expression(filters),
             search_params={"metric_type": metric},
             output_fields=["id"],
         )[0]
-
-    def _expression(self, filters: Scope) -> str:
-        """:func:`~index.milvus_collection.filter_expression`, plus the ``national``
-        dimension, which the collection has no field for: it becomes the ids of the clauses
-        on its side (none at all when every clause is on it, so nothing is sent)."""
-        expression = mc.filter_expression(filters)
-        if filters.national is None:
-            return expression
-        wanted = [c.id for c in self._clauses if c.doc.national == filters.national]
-        if len(wanted) == len(self._clauses):
-            return expression
-        ids = f"id in {json.dumps(wanted, ensure_ascii=False)}"
-        return f"{expression} and {ids}" if expression else ids
 
     def _candidates(self, hits: Sequence[Any], *, negate: bool) -> list[Candidate]:
         """``(clause, score)`` pairs of a Milvus result. Milvus Lite reports BM25 as a

@@ -24,7 +24,15 @@ from retriever.prepare import PreparedQuery
 class Searcher(Protocol):
     """The part of ``retriever.Retriever`` the page uses."""
 
-    def prepare(self, query: object, province: Any = None, year: Any = None) -> PreparedQuery: ...
+    def prepare(
+        self,
+        query: object,
+        province: Any = None,
+        year: Any = None,
+        *,
+        include_superseded: bool = False,
+        source: str = "all",
+    ) -> PreparedQuery: ...
 
     def search(
         self,
@@ -34,6 +42,8 @@ class Searcher(Protocol):
         year: Any = None,
         *,
         mode: str = "hybrid",
+        include_superseded: bool = False,
+        source: str = "all",
     ) -> SearchResult: ...
 
     def provinces(self) -> Sequence[str]: ...
@@ -75,6 +85,9 @@ def ask(
     provinces: Sequence[str] = (),
     years: Sequence[int] = (),
     k: int = 5,
+    *,
+    include_superseded: bool = False,
+    source: str = "all",
 ) -> Conversation:
     """The conversation with ``text`` asked and answered (or refused with a message).
 
@@ -92,7 +105,8 @@ def ask(
         return conversation.add(Turn(question=text, notice=msg.NO_FOLLOW_UP_TOPIC))
     except ValueError as error:
         return conversation.add(Turn(question=text, notice=msg.SEARCH_FAILED.format(error=error)))
-    return conversation.add(run(retriever, query, provinces, years, k))
+    options = {"include_superseded": include_superseded, "source": source}
+    return conversation.add(run(retriever, query, provinces, years, k, **options))
 
 
 def refine(
@@ -102,6 +116,9 @@ def refine(
     provinces: Sequence[str] = (),
     years: Sequence[int] = (),
     k: int = 5,
+    *,
+    include_superseded: bool = False,
+    source: str = "all",
 ) -> Conversation:
     """The last answer searched again with only the chips still ticked (``kept_labels``).
 
@@ -114,7 +131,8 @@ def refine(
     query = last.query.keep_only(kept_labels)
     if query == last.query:
         return conversation
-    return conversation.replace_last(run(retriever, query, provinces, years, k))
+    options = {"include_superseded": include_superseded, "source": source}
+    return conversation.replace_last(run(retriever, query, provinces, years, k, **options))
 
 
 def run(
@@ -123,6 +141,9 @@ def run(
     provinces: Sequence[str] = (),
     years: Sequence[int] = (),
     k: int = 5,
+    *,
+    include_superseded: bool = False,
+    source: str = "all",
 ) -> Turn:
     """Search one resolved query and collect the neighbours of every clause shown.
 
@@ -133,7 +154,9 @@ def run(
     province = list(query.provinces or provinces) or None
     year = list(query.years or years) or None
     try:
-        prepared = retriever.prepare(query.topic, province, year).with_absent(query.absent)
+        prepared = retriever.prepare(
+            query.topic, province, year, include_superseded=include_superseded, source=source
+        ).with_absent(query.absent)
         # Searched deeper than shown, so the answer can gather points from clauses just below
         # the cards (each then shown as a card too); the first k are the same either way.
         result = retriever.search(prepared, k=max(int(k), GATHER_DEPTH))
@@ -166,6 +189,9 @@ def search_api(
     provinces: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
     k: int = 10,
+    *,
+    include_superseded: bool = False,
+    source: str = "all",
 ) -> dict[str, Any]:
     """One search as ``SearchResult.to_json()``, filters in the question detected.
 
@@ -180,6 +206,8 @@ def search_api(
         k=max(1, int(k)),
         province=list(provinces) if provinces else None,
         year=[int(y) for y in years] if years else None,
+        include_superseded=bool(include_superseded),
+        source=source or "all",
     )
     return result.to_json()
 
@@ -249,8 +277,16 @@ def _no_answer(result: SearchResult) -> str:
 
 def _scope_line(turn: Turn) -> str:
     assert turn.result is not None
-    applied = _filter_words(turn.result.filters.provinces, turn.result.filters.years)
+    filters = turn.result.filters
+    applied = _filter_words(filters.provinces, filters.years)
+    if filters.laws:
+        names = [label for label in filters.detected if label.startswith("《")]
+        applied.append(msg.ONLY_LAWS_IN.format(laws="、".join(names) or "所指法律"))
+    if filters.source != "all":
+        applied.append(msg.SOURCE_NAMES[filters.source])
     line = msg.SEARCHED_WITH.format(filters="、".join(applied) or msg.ALL_DOCUMENTS)
+    if filters.include_superseded:
+        line += msg.WITH_SUPERSEDED
     if turn.query is not None and turn.query.follow_up:
         line += msg.FOLLOW_UP_NOTE.format(topic=turn.query.topic)
     if _reads_as_comparison(turn):

@@ -4,7 +4,7 @@
 (:meth:`Retriever.prepare <retriever.search.Retriever.prepare>`), takes its sources (the
 provinces named, every province for 各省, a 全国 column for national laws when they are in
 scope) and searches each source on its own, restricted by its :class:`~index.protocol.Scope`
-(one province's own documents, or ``national=True``). Each column keeps its strong clauses
+(one province's own documents — ``source="provincial"`` — or ``source="laws"``). Each column keeps its strong clauses
 (:func:`retriever.gather.strong_hits`); a source whose search is low-confidence says it has
 nothing on the topic instead of showing weak matches. Facts (figures, deadlines, lead
 departments, quoted terms) found in one column and in no other are marked as differing.
@@ -247,7 +247,8 @@ def _column(
     scope = Filters(
         provinces=() if national else (source,),
         years=prepared.filters.years,
-        national=national,
+        statuses=prepared.filters.statuses,
+        source="laws" if national else "provincial",
         detected=prepared.filters.detected,
     )
     result = retriever.search(replace(prepared, filters=scope), k=per_source)

@@ -6,7 +6,7 @@ import pytest
 
 from retriever import Retriever
 from retriever.compare import NATIONAL, CompareError, compare, read_comparison
-from tests.compare_fakes import compare_clauses, compare_retriever
+from tests.compare_fakes import compare_retriever
 
 
 @pytest.fixture(scope="module")
@@ -95,16 +95,14 @@ def test_comparison_words_are_not_searched():
         assert word not in text
 
 
-def test_milvus_translates_the_national_dimension_into_clause_ids():
-    from index.milvus import MilvusIndex
+def test_milvus_translates_the_source_dimension() -> None:
+    from index.milvus_collection import filter_expression
     from index.protocol import Scope
 
-    clauses = compare_clauses()
-    index = MilvusIndex(None, "x.db", "n", "g", clauses, {}, {})  # type: ignore[arg-type]
-    assert index._expression(Scope()) == ""
-    laws = index._expression(Scope(provinces=("浙江省",), national=True))
-    assert laws.startswith('province in ["浙江省"] and id in [') and "law-whp:30" in laws
-    assert "law-whp" not in index._expression(Scope(national=False))
+    assert filter_expression(Scope(statuses=())) == ""
+    laws = filter_expression(Scope(provinces=("浙江省",), source="laws", statuses=()))
+    assert '(province in ["浙江省"] or national == true)' in laws and "national == true" in laws
+    assert "national == false" in filter_expression(Scope(source="provincial", statuses=()))
 
 
 @pytest.mark.parametrize(
