@@ -4,7 +4,9 @@
         --ids a,b --n 20 --types cloze,choice,multi,judge,source --seed 1 \\
         --out quiz.xlsx --out quiz.docx
 
-The format of each ``--out`` follows its extension (.xlsx .docx .csv .json .apkg). The
+The format of each ``--out`` follows its extension (.xlsx .docx .csv .json .apkg, .txt =
+问卷星 batch-add text), a hint in its name (q.tencent.txt = 腾讯问卷 text, q.sheet.xlsx = the
+generic 题库 import sheet) or ``--format wjx|tencent|sheet`` (for every --out it fits). The
 embedding model and index are loaded only for ``--query``. Exit status 1 when nothing could be
 selected or generated, 2 for bad arguments.
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.loader import load_corpus
-from quiz.export import FORMATS, export
+from quiz.export import EXAM_FORMATS, FORMATS, export, format_of
 from quiz.generate import generate_quiz
 from quiz.questions import QUESTION_TYPES, TYPE_LABELS, Question
 from quiz.select import Selection, select_clauses
@@ -40,9 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             query=args.query or "",
             ids=tuple(i for value in args.ids for i in _split(value)),
         )
+        formats = tuple(f for value in args.format for f in _split(value))
         for out in args.out:
             if Path(out).suffix.lower() not in FORMATS:
                 raise ValueError(f"unsupported output {out!r}; use one of {', '.join(FORMATS)}")
+            format_of(out, formats)
     except ValueError as error:
         parser.error(str(error))
     corpus = load_corpus(args.corpus)
@@ -69,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     _print_summary(questions, clauses, selection, args)
     for out in args.out:
-        print(f"wrote {export(questions, out, args.title)}")
+        print(f"wrote {export(questions, out, args.title, formats)} ({format_of(out, formats)})")
     if not args.out:
         for number, question in enumerate(questions, 1):
             print(_as_text(number, question))
@@ -98,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
     quiz.add_argument("--title", default="安全生产政策文件测验", help="title of paper and deck")
     quiz.add_argument(
         "--out", action="append", default=[], help=f"output file, format by extension {FORMATS}"
+    )
+    quiz.add_argument(
+        "--format",
+        action="append",
+        default=[],
+        help=f"exam-system format for the --out files it fits: {','.join(EXAM_FORMATS)} "
+        "(wjx/tencent: .txt, sheet: .xlsx)",
     )
     data = parser.add_argument_group("data")
     data.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped one)")

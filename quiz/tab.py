@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from corpus.clause import Clause
-from quiz.export import FORMATS, export
+from quiz.export import FILE_NAMES, FORMAT_LABELS, export
 from quiz.generate import generate_quiz
 from quiz.questions import QUESTION_TYPES, TYPE_LABELS, Question
 from quiz.select import Selection, select_clauses
@@ -75,7 +75,10 @@ def make_quiz(
         return QuizResult(
             (), [], {}, "所选条款中找不到可出题的内容（如数字、期限、引号提法、文件名、牵头单位）。"
         )
-    files = {ext: export(questions, out_dir / f"quiz{ext}") for ext in FORMATS}
+    files = {
+        name: export(questions, out_dir / file_name, formats=(name,))
+        for name, file_name in FILE_NAMES.items()
+    }
     message = f"已从 {len(chosen)} 条条款生成 {len(questions)} 道题"
     if len(questions) < n:
         message += f"（要求 {n} 道，素材不足）"
@@ -132,9 +135,12 @@ def build_quiz_tab(retriever: Any) -> None:
     with gr.Row():
         downloads = [
             gr.DownloadButton(
-                f"下载 {ext[1:]}", visible=False, size="sm", elem_id=f"quiz-download-{ext[1:]}"
+                f"下载 {FORMAT_LABELS[name]}",
+                visible=False,
+                size="sm",
+                elem_id=f"quiz-download-{name}",
             )
-            for ext in FORMATS
+            for name in FILE_NAMES
         ]
 
     def on_generate(
@@ -164,10 +170,10 @@ def build_quiz_tab(retriever: Any) -> None:
         except ValueError as error:
             result = QuizResult((), [], {}, f"出题失败：{error}")
         buttons = [
-            gr.DownloadButton(value=str(result.files[ext]), visible=True)
-            if ext in result.files
+            gr.DownloadButton(value=str(result.files[name]), visible=True)
+            if name in result.files
             else gr.DownloadButton(visible=False)
-            for ext in FORMATS
+            for name in FILE_NAMES
         ]
         return [result.message, result.rows, *buttons]
 

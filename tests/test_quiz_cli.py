@@ -105,6 +105,9 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_info.value.code == 2
     assert "unsupported output" in capsys.readouterr().err
     with pytest.raises(SystemExit):
+        main(["--out", "quiz.txt", "--format", "moodle"])
+    assert "moodle" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
         main(["--types", "cloze,essay"])
     assert "essay" in capsys.readouterr().err
 

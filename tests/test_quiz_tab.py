@@ -7,7 +7,7 @@ from pathlib import Path
 import gradio as gr
 from openpyxl import load_workbook
 
-from quiz.export import FORMATS
+from quiz.export import FILE_NAMES
 from quiz.select import Selection
 from quiz.tab import build_quiz_tab, make_quiz
 from tests.quiz_samples import FakeRetriever, sample_clauses
@@ -21,7 +21,7 @@ def test_tab_builds_selectors_preview_and_a_download_button_per_format() -> None
     blocks = list(page.blocks.values())
     labels = {getattr(b, "label", None) for b in blocks}
     assert {"省份", "年份", "文件", "章节", "检索词", "条款编号", "题型", "题数"} <= labels
-    assert sum(isinstance(b, gr.DownloadButton) for b in blocks) == len(FORMATS)
+    assert sum(isinstance(b, gr.DownloadButton) for b in blocks) == len(FILE_NAMES)
     assert any(isinstance(b, gr.Dataframe) for b in blocks)
     provinces = next(b for b in blocks if getattr(b, "label", None) == "省份")
     assert [c[1] for c in provinces.choices] == ["云南省", "四川省", "河南省", "浙江省", "青海省"]
@@ -32,10 +32,11 @@ def test_make_quiz_writes_every_format_and_previews_each_question(tmp_path: Path
         CLAUSES, None, Selection(provinces=("浙江",)), ["cloze", "choice"], 4, 1, tmp_path
     )
     assert result.message.startswith("已从") and "道题" in result.message
-    assert set(result.files) == set(FORMATS)
+    assert set(result.files) == set(FILE_NAMES) >= {"wjx", "tencent", "sheet"}
+    assert result.files["tencent"].read_text(encoding="utf-8").startswith("1. ")
     assert len(result.rows) == len(result.questions) > 0
     assert all(row[6].startswith("【浙江省·2021年") for row in result.rows)
-    sheet_rows = list(load_workbook(result.files[".xlsx"]).active.iter_rows(values_only=True))
+    sheet_rows = list(load_workbook(result.files["xlsx"]).active.iter_rows(values_only=True))
     assert len(sheet_rows) == 1 + len(result.questions)
 
 
