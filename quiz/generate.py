@@ -26,7 +26,7 @@ from quiz.questions import (
     make_multi,
 )
 from quiz.source import make_source
-from quiz.terms import find_terms
+from quiz.terms import clause_terms
 
 #: The clause kinds that are a document's body; notices, headings, closings are not quiz material.
 BODY_KINDS = frozenset({"item", "leaf", "paragraph", "point"})
@@ -148,7 +148,7 @@ def _attempts(
         pairs = _in_turns(pairs, lambda p: p[0].doc.doc_id, rng)
         return (make_multi(c, k, pool, rng) for c, k in pairs)
     make = {"cloze": make_cloze, "choice": make_choice, "judge": make_judge}[qtype]
-    terms = [(c, t) for c in body for t in find_terms(c.text)]
+    terms = [(c, t) for c in body for t in clause_terms(c)]
     by_kind = _groups(terms, lambda p: p[1].kind)
     spread = [_in_turns(group, lambda p: p[0].doc.doc_id, rng) for group in by_kind]
     return (make(c, t, pool, rng) for c, t in _interleave(spread))

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from corpus.clause import Clause
 from quiz.distractors import TermPool, acceptable, closeness, pick_distractors
-from quiz.terms import Term, TermKind, find_terms
+from quiz.terms import Term, TermKind, clause_terms
 
 QuestionType = Literal["cloze", "choice", "multi", "judge", "source"]
 Difficulty = Literal["易", "中", "难"]
@@ -216,7 +216,7 @@ def make_multi(
 ) -> Question | None:
     """多选题: which of four same-kind terms the clause names; two or three are right."""
     right: list[Term] = []
-    for term in find_terms(clause.text):
+    for term in clause_terms(clause):
         if term.kind == kind and all(term.norm != t.norm for t in right):
             right.append(term)
     if len(right) < 2:

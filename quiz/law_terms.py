@@ -1,0 +1,113 @@
+"""The blankable facts of a law article: figures in Chinese numerals, responsible subjects,
+key terms.
+
+A trainer's law questions ask what the article fixes: how much (处五万元以上十万元以下的罚款,
+百分之五十), how long (三十日内, 五年内不得担任), how many (一百人以上), who must act
+(生产经营单位的主要负责人, 县级以上人民政府应急管理部门) and the institutions it names
+(全员安全生产责任制, 双重预防工作机制). Each finder returns ``(kind, start, end, unit)`` spans
+of the text; :func:`quiz.terms.find_terms` turns them into terms.
+
+A numeral is a figure only with a unit after it, so article numbers and references (第一百条,
+依照本法第十六条, 前款) and words like 上一年 or 之一 are never figures.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+from quiz.numerals import NUMERAL, NUMERAL_CHARS, parse
+
+Span = tuple[str, int, int, str]
+
+#: Units a Chinese-numeral figure may carry, longest first where one contains another.
+CN_UNITS = (
+    "万元", "亿元", "元", "工作日", "小时", "个月", "日", "天", "年", "周岁", "岁", "倍",
+    "人", "名", "次", "个", "家", "平方米", "米", "公里", "吨",
+)  # fmt: skip
+TIME_UNITS = frozenset({"工作日", "小时", "个月", "日", "天", "年"})
+_UNIT = "|".join(CN_UNITS)
+# not after 第 (第一百条), 之/同/统/唯 (之一, 同一), nor inside a longer numeral
+_BEFORE = rf"(?<![第之同统唯{NUMERAL_CHARS}])"
+_FIGURE = re.compile(rf"{_BEFORE}({NUMERAL})({_UNIT})(以内|内)?(?![性条款项章节编])")
+_PERCENT = re.compile(r"百分之(" + NUMERAL + ")")
+_ONE = re.compile(r"(?:至少|每|满|超过|不超过)[^，。；]{0,3}$")
+
+#: Government subjects: a level of government, then (optionally) one named department.
+_GOVERNMENT = (
+    "县级以上地方各级人民政府|县级以上地方人民政府|县级以上各级人民政府|县级以上人民政府|"
+    "设区的市级以上地方人民政府|地方各级人民政府|乡、镇人民政府|国务院"
+)
+# a department's name: no clause break, no 应当/会同/及其/或者/和/并/由/的/有关 (those start a
+# second subject or the predicate)
+_DEPARTMENT_CHAR = r"(?:(?!应当|会同|及其|或者|有关)[^，。；、：和并由的])"
+_SUBJECT_GOV = re.compile(
+    rf"(?:{_GOVERNMENT})(?:负责[^，。；、：]{{2,14}}?的部门|{_DEPARTMENT_CHAR}{{2,12}}?(?:部门|机构))?"
+)
+#: Subjects on the enterprise side and departments named without a level, longest first.
+UNIT_SUBJECTS = (
+    "生产经营单位的主要负责人", "生产经营单位的其他负责人", "负有安全生产监督管理职责的部门",
+    "专职安全生产管理人员", "安全生产管理人员", "安全生产管理机构", "注册安全工程师",
+    "特种作业人员", "被派遣劳动者", "劳务派遣单位", "消防安全责任人", "消防安全管理人",
+    "消防安全重点单位", "消防救援机构", "应急管理部门", "特种设备使用单位", "特种设备生产单位",
+    "职业卫生技术服务机构", "主要负责人", "安全生产第一责任人",
+)  # fmt: skip
+_GOVERNMENT_SIDE = frozenset({"负有安全生产监督管理职责的部门", "消防救援机构", "应急管理部门"})
+#: Institutions and duties the work-safety laws name, what key-term blanks ask for.
+KEY_TERMS = (
+    "安全第一、预防为主、综合治理", "人民至上、生命至上", "全员安全生产责任制", "安全生产责任制",
+    "安全生产标准化", "双重预防工作机制", "安全风险分级管控", "隐患排查治理",
+    "生产安全事故应急救援预案", "安全生产教育和培训", "重大危险源", "劳动防护用品",
+    "安全评价", "安全警示标志", "安全生产费用", "安全生产责任保险", "工伤保险",
+    "消防安全责任制", "灭火和应急疏散预案", "消防车通道", "防火巡查", "重大事故隐患",
+    "特种作业操作资格证书", "岗前消防安全培训", "职业病危害因素", "职业健康检查",
+)  # fmt: skip
+_LISTED = re.compile("|".join(sorted(UNIT_SUBJECTS + KEY_TERMS, key=len, reverse=True)))
+_KEY_TERMS = frozenset(KEY_TERMS)
+
+
+def law_spans(text: str) -> Iterator[Span]:
+    """Every figure, percent, range, subject and key term of ``text`` (Simplified)."""
+    figures = sorted(_figures(text), key=lambda span: span[1])
+    yield from _ranges(figures, text)
+    yield from figures
+    for match in _SUBJECT_GOV.finditer(text):
+        if match.group() != "国务院":  # the bare 国务院 is every article's, not a fact of one
+            yield ("subject", match.start(), match.end(), "gov")
+    for match in _LISTED.finditer(text):
+        word = match.group()
+        if word in _KEY_TERMS:
+            yield ("keyterm", match.start(), match.end(), "")
+        else:
+            side = "gov" if word in _GOVERNMENT_SIDE else "unit"
+            yield ("subject", match.start(), match.end(), side)
+
+
+def _figures(text: str) -> Iterator[Span]:
+    for match in _PERCENT.finditer(text):
+        if parse(match.group(1)):
+            yield ("percent", match.start(), match.end(), "%")
+    for match in _FIGURE.finditer(text):
+        value = parse(match.group(1))
+        unit = match.group(2)
+        if not value:
+            continue
+        before = text[: match.start()]
+        if value == 1 and (
+            before.endswith(("上", "下")) or not (match.group(3) or _ONE.search(before))
+        ):
+            continue  # 一人, 一次, 上一年 are not facts; 至少一次, 一年内 are
+        kind = "period" if unit in TIME_UNITS else "figure"
+        yield (kind, match.start(), match.end(), unit)
+
+
+def _ranges(figures: list[Span], text: str) -> Iterator[Span]:
+    """X以上Y以下 of one unit (五万元以上十万元以下, 百分之二十以上百分之五十以下) as one span."""
+    for low, high in itertools.pairwise(figures):
+        if (
+            low[3] == high[3]
+            and text[low[2] : high[1]] == "以上"
+            and text.startswith("以下", high[2])
+        ):
+            yield ("range", low[1], high[2] + 2, low[3])
