@@ -130,8 +130,9 @@ def _load_retriever(args: argparse.Namespace) -> Any:
 def _valid_only(questions: list[Question], by_id: dict[str, Any]) -> list[Question]:
     """Drop (and report) any question the validity check rejects."""
     kept = []
+    corpus = tuple(by_id.values())
     for question in questions:
-        problems = check_question(question, by_id.get(question.clause_id))
+        problems = check_question(question, by_id.get(question.clause_id), corpus)
         if problems:
             print(f"warning: dropped a question: {'; '.join(problems)}", file=sys.stderr)
         else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from corpus.clause import Clause
 from corpus.script import to_simplified
 from quiz import numerals
+from quiz.law_terms import domains_of
 from quiz.terms import Term, clause_terms, number_of
 
 #: Kinds whose distractors are generated from the answer's number when the corpus has too few.
@@ -89,6 +90,9 @@ def pick_distractors(
     else:
         rng.shuffle(candidates)
         candidates.sort(key=lambda c: abs(len(c) - len(term.text)) // 3)
+        if clause.doc.national:  # 防火巡查 in a question on 矿山 answers itself
+            domains = domains_of(clause.text_norm)
+            candidates = [c for c in candidates if domains_of(to_simplified(c)) <= domains]
     chosen: list[str] = []
     for candidate in candidates:
         if len(chosen) == k:

@@ -15,6 +15,8 @@ from typing import TypeVar
 from corpus.clause import Clause
 from corpus.script import to_simplified
 from quiz.distractors import TermPool
+from quiz.law_questions import is_law, make_enum_multi, make_law_source
+from quiz.quality import quality_problems
 from quiz.questions import (
     BLANK,
     QUESTION_TYPES,
@@ -29,7 +31,9 @@ from quiz.source import make_source
 from quiz.terms import clause_terms
 
 #: The clause kinds that are a document's body; notices, headings, closings are not quiz material.
-BODY_KINDS = frozenset({"item", "leaf", "paragraph", "point"})
+BODY_KINDS = frozenset({"item", "leaf", "paragraph", "point", "article"})
+#: Words of a penalty article (法律责任): fines and closures are what law exams ask most.
+PENALTY_WORDS = ("罚款", "责令停产停业", "停产停业整顿", "吊销", "拘留")
 _MULTI_KINDS = ("department", "quoted", "title", "deadline", "percent", "figure")
 
 T = TypeVar("T")
@@ -62,7 +66,10 @@ def generate_quiz(
     body = body_clauses(clauses)
     pool_clauses = body_clauses(corpus if corpus is not None else clauses)
     pool = TermPool.from_clauses(pool_clauses)
-    queues = {t: _attempts(t, body, pool, pool_clauses, rng) for t in dict.fromkeys(types)}
+    queues = {
+        t: _acceptable(_attempts(t, body, pool, pool_clauses, rng), pool_clauses)
+        for t in dict.fromkeys(types)
+    }
     picker = _Picker()
     deferred: dict[str, list[Question]] = {t: [] for t in queues}
     chosen: list[Question] = []
@@ -77,6 +84,20 @@ def generate_quiz(
                 break
     order = {t: i for i, t in enumerate(types)}
     return sorted(chosen, key=lambda q: order[q.type])
+
+
+def _acceptable(
+    attempts: Iterator[Question | None], corpus: list[Clause]
+) -> Iterator[Question | None]:
+    """The attempts a trainer would not reject (:mod:`quiz.quality`); the others become
+    ``None``, like any attempt that failed."""
+    by_id = {c.id: c for c in corpus}
+    for question in attempts:
+        clause = by_id.get(question.clause_id) if question is not None else None
+        if question is None or clause is None or quality_problems(question, clause, corpus):
+            yield None
+        else:
+            yield question
 
 
 class _Picker:
@@ -142,16 +163,42 @@ def _attempts(
     """
     if qtype == "source":
         clauses = _in_turns(body, lambda c: c.doc.doc_id, rng)
-        return (make_source(c, corpus, rng) for c in clauses)
-    if qtype == "multi":
-        pairs = [(c, k) for c in body for k in _MULTI_KINDS]
-        pairs = _in_turns(pairs, lambda p: p[0].doc.doc_id, rng)
-        return (make_multi(c, k, pool, rng) for c, k in pairs)
+        return (
+            make_law_source(c, corpus, rng) if is_law(c) else make_source(c, corpus, rng)
+            for c in clauses
+        )
+    if qtype == "multi":  # law articles: their enumerations; documents: terms of one kind
+        pairs = [(c, k) for c in body for k in (("enumeration",) if is_law(c) else _MULTI_KINDS)]
+        pairs = _penalties_first(_in_turns(pairs, lambda p: p[0].doc.doc_id, rng))
+        return (
+            make_enum_multi(c, corpus, rng) if k == "enumeration" else make_multi(c, k, pool, rng)  # type: ignore[arg-type]
+            for c, k in pairs
+        )
     make = {"cloze": make_cloze, "choice": make_choice, "judge": make_judge}[qtype]
     terms = [(c, t) for c in body for t in clause_terms(c)]
     by_kind = _groups(terms, lambda p: p[1].kind)
-    spread = [_in_turns(group, lambda p: p[0].doc.doc_id, rng) for group in by_kind]
+    spread = [_penalties_first(_in_turns(g, lambda p: p[0].doc.doc_id, rng)) for g in by_kind]
     return (make(c, t, pool, rng) for c, t in _interleave(spread))
+
+
+def is_penalty(clause: Clause) -> bool:
+    """A law article that sets a sanction (法律责任 chapter, or a fine or closure in it)."""
+    in_chapter = any("法律责任" in heading for heading in clause.path)
+    return is_law(clause) and (in_chapter or any(w in clause.text for w in PENALTY_WORDS))
+
+
+def _penalties_first(items: list[T]) -> list[T]:
+    """Penalty articles take every other turn: about a fifth of a law's articles, they get
+    half of the first questions, since fines and closures are what law exams ask most."""
+    penalties = [i for i in items if is_penalty(_clause_of(i))]
+    if not penalties:
+        return items
+    others = [i for i in items if not is_penalty(_clause_of(i))]
+    return _interleave([penalties, others])
+
+
+def _clause_of(item: object) -> Clause:
+    return item[0] if isinstance(item, tuple) else item  # type: ignore[return-value]
 
 
 def _groups(items: list[T], key: Callable[[T], str]) -> list[list[T]]:

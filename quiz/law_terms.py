@@ -63,6 +63,8 @@ KEY_TERMS = (
     "消防安全责任制", "灭火和应急疏散预案", "消防车通道", "防火巡查", "重大事故隐患",
     "特种作业操作资格证书", "岗前消防安全培训", "职业病危害因素", "职业健康检查",
 )  # fmt: skip
+#: Domain words: an option naming a domain its question does not is guessed without knowing.
+DOMAINS = ("消防", "火灾", "特种设备", "危险化学品", "矿山", "职业病", "道路", "建筑", "煤矿")
 _LISTED = re.compile("|".join(sorted(UNIT_SUBJECTS + KEY_TERMS, key=len, reverse=True)))
 _KEY_TERMS = frozenset(KEY_TERMS)
 
@@ -74,14 +76,28 @@ def law_spans(text: str) -> Iterator[Span]:
     yield from figures
     for match in _SUBJECT_GOV.finditer(text):
         if match.group() != "国务院":  # the bare 国务院 is every article's, not a fact of one
-            yield ("subject", match.start(), match.end(), "gov")
+            yield ("subject", match.start(), match.end(), side_of(match.group()))
     for match in _LISTED.finditer(text):
         word = match.group()
         if word in _KEY_TERMS:
             yield ("keyterm", match.start(), match.end(), "")
         else:
-            side = "gov" if word in _GOVERNMENT_SIDE else "unit"
-            yield ("subject", match.start(), match.end(), side)
+            yield ("subject", match.start(), match.end(), side_of(word))
+
+
+def side_of(subject: str) -> str:
+    """Which kind of subject this is, so a swap stays grammatical: a government department
+    ("gov"), a person ("person": 主要负责人, 从业人员) or an organisation ("org": 劳务派遣单位)."""
+    if subject in _GOVERNMENT_SIDE or "人民政府" in subject or subject.startswith("国务院"):
+        return "gov"
+    if subject.endswith(("人", "人员", "者", "工程师")):
+        return "person"
+    return "org"
+
+
+def domains_of(text: str) -> set[str]:
+    """The domains (消防, 矿山 …) ``text`` names."""
+    return {d for d in DOMAINS if d in text}
 
 
 def _figures(text: str) -> Iterator[Span]:
@@ -93,13 +109,20 @@ def _figures(text: str) -> Iterator[Span]:
         unit = match.group(2)
         if not value:
             continue
-        before = text[: match.start()]
-        if value == 1 and (
-            before.endswith(("上", "下")) or not (match.group(3) or _ONE.search(before))
-        ):
-            continue  # 一人, 一次, 上一年 are not facts; 至少一次, 一年内 are
+        before, after = text[: match.start()], text[match.end() :]
+        if value == 1 and (before.endswith(("上", "下")) or not _one_counts(match, before, after)):
+            continue  # 一人, 一次, 上一年 are not facts; 至少一次, 一年内, 一万元以上 are
         kind = "period" if unit in TIME_UNITS else "figure"
         yield (kind, match.start(), match.end(), unit)
+
+
+def _one_counts(match: re.Match[str], before: str, after: str) -> bool:
+    """Whether a figure of value one is a fact: money, a time limit, the start of a range,
+    or a minimum (至少一次, 每年一次)."""
+    unit = match.group(2)
+    return bool(
+        unit.endswith("元") or match.group(3) or after.startswith("以上") or _ONE.search(before)
+    )
 
 
 def _ranges(figures: list[Span], text: str) -> Iterator[Span]:

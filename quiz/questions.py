@@ -44,8 +44,12 @@ _MULTI_NOUNS: dict[str, str] = {
     "percent": "比例出现在该条中",
     "deadline": "时间节点出现在该条中",
 }
-_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
+# a line break ends a sentence too: a law article's 款 and 项 are lines
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
+_ITEM_NUMBER = re.compile(r"（[一二三四五六七八九十]+）")  # used with .match(text, at)
 _MAX_EXCERPT = 120
+#: A sentence that leans on its neighbours ("有前款违法行为的") cannot be asked alone.
+_REFERS_BACK = re.compile(r"前[一两二三]?款|本条")
 
 
 @dataclass(frozen=True)
@@ -106,10 +110,13 @@ def excerpt_around(text: str, term: Term) -> tuple[str, int] | None:
         start = end
     else:
         return None
+    number = _ITEM_NUMBER.match(text, start)  # （三） is the item's place, not its content
+    if number and number.end() <= term.start:
+        start = number.end()
     sentence = text[start:end]
     if len(sentence) > _MAX_EXCERPT:
         sentence, start = _shorten(text, start, end, term)
-    if sentence.count(term.text) != 1:
+    if sentence.count(term.text) != 1 or _REFERS_BACK.search(sentence):
         return None
     return sentence.strip(), start + (len(sentence) - len(sentence.lstrip()))
 
@@ -133,7 +140,21 @@ def _shorten(text: str, start: int, end: int, term: Term) -> tuple[str, int]:
 
 
 def context_prefix(clause: Clause) -> str:
+    if clause.doc.national:
+        return f"根据《{clause.title}》{clause.label}，"
     return f"根据《{clause.title}》（{clause.label}），"
+
+
+def item_lead(clause: Clause, offset: int) -> str:
+    """For an excerpt from an enumerated item of a law article, the article's lead up to the
+    colon ("生产经营单位有下列行为之一的，…："); "" for any other excerpt."""
+    line_start = clause.text.rfind("\n", 0, offset) + 1
+    if not clause.doc.national or not _ITEM_NUMBER.match(clause.text, line_start):
+        return ""
+    for line in reversed(clause.text[:line_start].split("\n")):
+        if line.endswith(("：", ":")):
+            return re.split(r"[；;]", line, maxsplit=1)[0].rstrip("：:，,")
+    return ""
 
 
 def headline(clause: Clause) -> str:
@@ -148,7 +169,8 @@ def _framed(clause: Clause, term: Term, excerpt: str) -> str:
     introduced by the item it belongs to."""
     if term.kind == "department":
         return f"“{headline(clause)}”一项的分工为：{excerpt}"
-    return excerpt
+    lead = item_lead(clause, term.start)
+    return f"{lead}：……{excerpt}" if lead else excerpt
 
 
 def difficulty_for(kind: str, qtype: QuestionType, near: float) -> Difficulty:
@@ -250,8 +272,8 @@ def make_multi(
 def make_judge(clause: Clause, term: Term, pool: TermPool, rng: random.Random) -> Question | None:
     """判断题: a sentence of the clause as written (正确), or with the term swapped (错误)."""
     found = excerpt_around(clause.text, term)
-    if found is None:
-        return None
+    if found is None or (clause.doc.national and term.kind == "keyterm"):
+        return None  # a key term swapped in a law's sentence is ungrammatical, so obviously false
     sentence, _ = found
     blanked = _blank(found, term)
     base = _base(clause)

@@ -70,7 +70,9 @@ def make_quiz(
     n = max(1, min(int(n), MAX_QUESTIONS))
     generated = generate_quiz(chosen, n=n, types=list(types), seed=int(seed), corpus=clauses)
     by_id = {c.id: c for c in clauses}
-    questions = tuple(q for q in generated if not check_question(q, by_id.get(q.clause_id)))
+    questions = tuple(
+        q for q in generated if not check_question(q, by_id.get(q.clause_id), clauses)
+    )
     if not questions:
         return QuizResult(
             (), [], {}, "所选条款中找不到可出题的内容（如数字、期限、引号提法、文件名、牵头单位）。"
