@@ -14,8 +14,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from corpus.articles import split_article
 from corpus.clause import Clause, Corpus, DocMeta, LoadError
 from corpus.cleaning import CleanText, clean_text
+from corpus.lawtext import count_articles, parse_law_structure
 from corpus.metadata import ManifestError, document_meta, load_manifest
 from corpus.mojibake import repair_mojibake
 from corpus.reading import SUPPORTED_SUFFIXES, DocumentReadError, read_document
@@ -61,17 +63,56 @@ def document_files(folder: Path) -> list[Path]:
     )
 
 
-def load_corpus(folder: Path | None = None, *, progress: bool = False) -> Corpus:
-    """Load every supported document in ``folder`` (default: :data:`DEFAULT_CORPUS_DIR`).
+#: What ``laws`` may be besides law names (see :func:`corpus.laws.load_laws`).
+LAW_SELECTIONS = ("default", "all", "none")
 
-    Clauses come in file-name order, then document order. Ids are unique and identical across
-    runs; no two clauses have the same text (whitespace-normalised; the first is kept).
-    A missing folder, an empty one, or a bad file gives a :class:`LoadError` instead of an
-    exception, so a caller can show what went wrong next to what did load.
+
+def load_corpus(
+    folder: Path | None = None,
+    *,
+    progress: bool = False,
+    laws: str | Sequence[str] | None = None,
+) -> Corpus:
+    """Load every supported document in ``folder`` (default: :data:`DEFAULT_CORPUS_DIR`),
+    followed by the national laws ``laws`` selects.
+
+    ``laws`` is ``"default"`` (corpus/laws.json), ``"all"``, ``"none"`` or law names; left
+    at ``None`` it is ``"default"`` for the shipped corpus and ``"none"`` for another folder
+    (a user's own folder holds what they chose). Every version of a selected law is loaded,
+    superseded ones included: whether those answer is the search scope's business.
+
+    Clauses come in file-name order, then document order, then laws. Ids are unique and
+    identical across runs; no two clauses have the same text (whitespace-normalised; the
+    first is kept). A missing folder, an empty one, a bad file or an unknown law name gives
+    a :class:`LoadError` instead of an exception, so a caller can show what went wrong next
+    to what did load.
     """
     documents, errors = load_documents(folder, progress=progress)
     clauses = tuple(c for doc in documents for c in doc.clauses)
-    return Corpus(clauses, tuple(errors))
+    law_clauses, law_errors = law_clauses_of(law_selection(folder, laws))
+    return Corpus(clauses + law_clauses, tuple(errors + law_errors))
+
+
+def law_selection(folder: Path | None, laws: str | Sequence[str] | None) -> str | Sequence[str]:
+    """``laws`` as given, or its default: the default laws beside the shipped corpus, none
+    beside a folder of the user's own."""
+    if laws is not None:
+        return laws
+    return "default" if folder is None else "none"
+
+
+def law_clauses_of(
+    selection: str | Sequence[str],
+) -> tuple[tuple[Clause, ...], list[LoadError]]:
+    """The clauses of the selected laws (all versions), or the error that stops them."""
+    if isinstance(selection, str) and selection.strip().lower() in ("none", ""):
+        return (), []
+    from corpus.laws import LawSelectionError, load_laws
+
+    try:
+        return tuple(load_laws(selection, include_superseded=True)), []
+    except LawSelectionError as exc:
+        return (), [LoadError("laws", str(exc))]
 
 
 def load_documents(
@@ -113,7 +154,11 @@ def load_document(path: Path, manifest_entry: dict | None = None) -> LoadedDocum
     # Metadata is read off the raw text: a scraped page's 來源/發布時間 lines, which cleaning
     # removes from the document, are exactly where an unlisted page states issuer and date.
     meta = document_meta(path, raw, manifest_entry)
-    structure = parse_structure(text, meta.title)
+    # A 条例/办法 laid out in 第X条 articles is parsed as a law; everything else by numbering.
+    if count_articles(text) >= 2:
+        structure = parse_law_structure(text, meta.title)
+    else:
+        structure = parse_structure(text, meta.title)
     repaired = tuple(tuple(s) for s in repair.repaired)
     unrepaired = tuple(tuple(s) for s in repair.unrepaired)
     flags = _meta_flags(meta)
@@ -133,6 +178,8 @@ def _clauses_of(segment: Segment, text: str, meta: DocMeta, flags: tuple[str, ..
     """The clause of a segment, or its parts when the segment is longer than the limit."""
     base_id = f"{meta.doc_id}:{'-'.join(segment.key)}"
     body = text[segment.start : segment.end]
+    if segment.kind == "article":
+        return _article_clauses(segment, body, base_id, meta, flags)
     spans = split_spans(body, MAX_CLAUSE_CHARS)
     clauses = []
     for part, (start, end) in enumerate(spans, start=1):
@@ -154,6 +201,29 @@ def _clauses_of(segment: Segment, text: str, meta: DocMeta, flags: tuple[str, ..
             )
         )
     return clauses
+
+
+def _article_clauses(
+    segment: Segment, body: str, base_id: str, meta: DocMeta, flags: tuple[str, ...]
+) -> list[Clause]:
+    """An article and, when long, its 款/项 parts, each cited 第N条第M款 / 第（K）项."""
+    return [
+        Clause(
+            id=f"{base_id}~{part.key}" if part.key else base_id,
+            doc=meta,
+            kind="article",
+            item=segment.item + part.label,
+            path=segment.path,
+            text=body[part.start : part.end],
+            text_norm=to_simplified(body[part.start : part.end]),
+            start=segment.start + part.start,
+            end=segment.start + part.end,
+            part=part.piece,
+            parts=part.pieces,
+            flags=flags,
+        )
+        for part in split_article(body)
+    ]
 
 
 def _meta_flags(meta: DocMeta) -> tuple[str, ...]:

@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports folder")
     parser.add_argument("--corpus-dir", type=Path, default=None, help="document folder")
+    parser.add_argument("--index", type=Path, default=None, help="index folder (default: built-in)")
+    parser.add_argument(
+        "--laws",
+        default=None,
+        help="national laws indexed: default (corpus/laws.json), all, none, or names",
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -71,14 +77,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         torch.set_num_threads(max(1, args.threads))
     retriever = None
-    if args.corpus_dir is not None or args.backend != "local":
+    if (
+        args.corpus_dir is not None
+        or args.backend != "local"
+        or args.laws is not None
+        or args.index is not None
+    ):
         from retriever import Retriever
 
         retriever = Retriever.load(
+            args.index,
             corpus_dir=args.corpus_dir,
             progress=not args.quiet,
             backend=args.backend,
             milvus_uri=args.milvus_uri,
+            laws=args.laws,
         )
 
     def show(fraction: float, message: str) -> None:

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from retriever import Retriever
+from tests.conftest import TEST_LAWS
 
 pytestmark = pytest.mark.model
 
@@ -87,7 +88,7 @@ def test_second_load_reuses_the_index_without_embedding(default_retriever, tmp_p
     vectors = index_dir / "dense" / "vectors.npy"
     before = vectors.stat().st_mtime_ns
     messages: list[str] = []
-    again = Retriever.load(index_dir, progress=False, log=messages.append)
+    again = Retriever.load(index_dir, progress=False, log=messages.append, laws=TEST_LAWS)
     assert again.backend.embedded == 0
     assert not any("embedded" in m or "rebuild" in m for m in messages)
     assert vectors.stat().st_mtime_ns == before
@@ -100,7 +101,7 @@ def test_truncated_vectors_file_triggers_a_rebuild_with_a_message(default_retrie
     vectors = index_dir / "dense" / "vectors.npy"
     vectors.write_bytes(vectors.read_bytes()[: vectors.stat().st_size // 2])
     messages: list[str] = []
-    rebuilt = Retriever.load(index_dir, progress=False, log=messages.append)
+    rebuilt = Retriever.load(index_dir, progress=False, log=messages.append, laws=TEST_LAWS)
     assert any("rebuild" in m for m in messages), messages
     assert rebuilt.backend.embedded == len(rebuilt.clauses)
     assert ids(rebuilt.search("百吨王", k=3)) == ids(default_retriever.search("百吨王", k=3))
