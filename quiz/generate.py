@@ -64,7 +64,14 @@ def generate_quiz(
         raise ValueError(f"unknown question types {unknown!r}; choose from {QUESTION_TYPES}")
     rng = random.Random(seed)
     body = body_clauses(clauses)
-    pool_clauses = body_clauses(corpus if corpus is not None else clauses)
+    # wrong options come from texts in force: a superseded version's figure may be the answer
+    # it used to be, and its sentences would make every current blank look ambiguous
+    in_force = not body or any(c.doc.in_force for c in body)
+    pool_clauses = [
+        c
+        for c in body_clauses(corpus if corpus is not None else clauses)
+        if c.doc.in_force == in_force or not c.doc.national
+    ]
     pool = TermPool.from_clauses(pool_clauses)
     queues = {
         t: _acceptable(_attempts(t, body, pool, pool_clauses, rng), pool_clauses)
@@ -98,6 +105,32 @@ def _acceptable(
             yield None
         else:
             yield question
+
+
+def generate_mixed(
+    parts: Sequence[tuple[Sequence[Clause], int]],
+    *,
+    types: Sequence[QuestionType] = QUESTION_TYPES,
+    seed: int = 1,
+    corpus: Sequence[Clause] | None = None,
+) -> list[Question]:
+    """One quiz of several parts, e.g. 20 from 安全生产法 and 10 from a province's 工作要点:
+    each ``(clauses, n)`` gives up to ``n`` questions; a question a previous part already
+    asks (same stem or clause) is left out. Grouped by type in ``types`` order."""
+    chosen: list[Question] = []
+    stems: set[str] = set()
+    used: set[str] = set()
+    for number, (clauses, n) in enumerate(parts):
+        fresh = [
+            q
+            for q in generate_quiz(clauses, n=n, types=types, seed=seed + number, corpus=corpus)
+            if q.stem not in stems and q.clause_id not in used
+        ]
+        chosen += fresh
+        stems.update(q.stem for q in fresh)
+        used.update(q.clause_id for q in fresh)
+    order = {t: i for i, t in enumerate(types)}
+    return sorted(chosen, key=lambda q: order[q.type])
 
 
 class _Picker:

@@ -30,6 +30,7 @@ from quiz.source import source_label
 _ITEM = re.compile(r"^（([一二三四五六七八九十]+)）(.+?)[；;。，,]?$")
 _FIRST_SENTENCE = re.compile(r"^(.{12,90}?[。；])")
 _SIMILAR = 0.5
+_OFFICIAL = re.compile(r"工作人员|人民政府|监督管理职责的部门|主管部门|行政部门")
 _CATCH_ALL = re.compile(r"规定的其他|^其他")
 
 
@@ -45,6 +46,12 @@ class Enumeration:
         """What the items are: 职责, 行为, 情形 … (the word after 下列)."""
         match = re.search(r"下列([^，。；：:之]{1,8}?)(?:之一|[，。；：:]|$)", self.lead)
         return match.group(1) if match else ""
+
+    @property
+    def actor(self) -> str:
+        """Who the items are about: the lead before 有下列/履行下列/对…负有下列."""
+        head = self.lead.split("下列", 1)[0]
+        return re.sub(r"[，,]?(有|履行|负有|应当履行|还应当履行|存在|依照)$", "", head)
 
     @property
     def question(self) -> str:
@@ -99,6 +106,11 @@ def similarity(a: str, b: str) -> float:
     if not pairs_a or not pairs_b:
         return 0.0
     return len(pairs_a & pairs_b) / len(pairs_a | pairs_b)
+
+
+def _side(actor: str) -> str:
+    """Whether a list is about officials (工作人员, 主管部门) or about the regulated."""
+    return "official" if _OFFICIAL.search(actor) else "regulated"
 
 
 def form(item: str) -> tuple[bool, bool]:
@@ -162,6 +174,8 @@ def _wrong_items(
         same_law = other.doc.doc_id == clause.doc.doc_id
         if same_law and other.item in referred:
             continue
+        if _side(theirs.actor) != _side(own.actor):
+            continue  # an official's misconduct among an enterprise's offences stands out
         for item in theirs.items:
             named = domains_of(item)
             if named - domains or (domains and not named and not same_law):

@@ -38,7 +38,10 @@ _START = r"(?:^|(?<=[。；;：:，,\n]))"
 
 def quality_problems(question: Question, clause: Clause, corpus: Sequence[Clause]) -> list[str]:
     """The trainer's objections to ``question`` about ``clause``; ``corpus`` is every clause
-    the quiz could have drawn on (the other articles and documents)."""
+    the quiz could have drawn on (the other articles and documents). A text in force is
+    compared with texts in force only: the superseded version of the same law says much the
+    same with other figures, which is what changed, not what is ambiguous."""
+    corpus = [c for c in corpus if c.doc.in_force == clause.doc.in_force or not c.doc.national]
     return (
         _ambiguous_blank(question, clause, corpus)
         + _guessable(question, clause)

@@ -27,7 +27,8 @@ def source_label(clause: Clause) -> str:
     """The option text for a clause's document: "青海省·2020年" ("" when either is unknown);
     for a law article the law and article, "《安全生产法》第二十一条"."""
     if clause.doc.national:  # a law: which law and article
-        return f"《{clause.title.removeprefix('中华人民共和国')}》{clause.item}"
+        article = re.match(r"第.+?条", clause.item)  # a 款/项 part is asked as its article
+        return f"《{clause.title.removeprefix('中华人民共和国')}》{article.group() if article else clause.item}"
     if not clause.province or not clause.year:
         return ""
     return f"{clause.province}·{clause.year}年"
