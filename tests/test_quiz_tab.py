@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 from quiz.export import FILE_NAMES
 from quiz.select import Selection
 from quiz.tab import build_quiz_tab, make_quiz
+from tests.exam_readers import read_sheet, read_tencent, read_wjx
+from tests.law_samples import law_clauses
 from tests.quiz_samples import FakeRetriever, sample_clauses
 
 CLAUSES = sample_clauses()
@@ -58,3 +60,29 @@ def test_user_mistakes_get_chinese_messages_and_no_files(tmp_path: Path) -> None
     )
     assert "找不到可出题的内容" in nothing_to_ask.message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_law_articles_are_selected_by_law_and_chapter_and_every_format_downloads(
+    tmp_path: Path,
+) -> None:
+    corpus = [*CLAUSES, *law_clauses()]
+    with gr.Blocks() as page, gr.Tab("出题"):
+        build_quiz_tab(FakeRetriever(corpus))
+    laws = next(b for b in page.blocks.values() if getattr(b, "label", None) == "法律")
+    assert [c[1] for c in laws.choices] == ["中华人民共和国安全生产法", "中华人民共和国消防法"]
+    selection = Selection(laws=("中华人民共和国安全生产法",), chapter="第六章 法律责任")
+    result = make_quiz(corpus, None, selection, ["cloze", "choice", "multi"], 9, 3, tmp_path)
+    assert len(result.questions) == 9
+    assert all(row[6].startswith("【") and "第" in row[6] for row in result.rows)
+    assert sum(q.type == "multi" for q in result.questions) == 3
+    wjx = read_wjx(result.files["wjx"])
+    assert [q.citation for q in wjx] == [q.citation for q in result.questions]
+    assert read_tencent(result.files["tencent"])[0].answer == result.questions[0].answer
+    assert read_sheet(result.files["sheet"])[0][-1] == "知识点"
+
+
+def test_a_bad_article_range_gets_a_chinese_message(tmp_path: Path) -> None:
+    bad = make_quiz(
+        law_clauses(), None, Selection(articles="第三十条-第十条"), ["cloze"], 5, 1, tmp_path
+    )
+    assert "条文范围无法识别" in bad.message and not bad.files
