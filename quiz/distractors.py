@@ -33,20 +33,26 @@ class TermPool:
     """
 
     groups: dict[tuple[str, str, bool], tuple[str, ...]] = field(default_factory=dict)
+    #: The documents each text term occurs in (Simplified text → doc ids), so a law's
+    #: question takes its wrong subjects and terms from the same law first.
+    docs: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def from_clauses(cls, clauses: Iterable[Clause]) -> TermPool:
         collected: dict[tuple[str, str, bool], dict[str, str]] = {}
+        docs: dict[str, set[str]] = {}
         for clause in clauses:
             traditional = is_traditional(clause)
             for term in clause_terms(clause):
                 key = _group_key(term, traditional)
                 collected.setdefault(key, {}).setdefault(term.norm, term.text)
+                if term.kind not in NUMERIC_KINDS:
+                    docs.setdefault(term.norm, set()).add(clause.doc.doc_id)
         groups = {
             key: tuple(texts[norm] for norm in sorted(texts))
             for key, texts in sorted(collected.items())
         }
-        return cls(groups)
+        return cls(groups, {norm: frozenset(ids) for norm, ids in docs.items()})
 
     def candidates(self, term: Term, traditional: bool) -> tuple[str, ...]:
         return self.groups.get(_group_key(term, traditional), ())
@@ -93,6 +99,8 @@ def pick_distractors(
         if clause.doc.national:  # 防火巡查 in a question on 矿山 answers itself
             domains = domains_of(clause.text_norm)
             candidates = [c for c in candidates if domains_of(to_simplified(c)) <= domains]
+            own = clause.doc.doc_id  # and 防汛指挥机构 among 安全生产法's subjects stands out
+            candidates.sort(key=lambda c: own not in pool.docs.get(to_simplified(c), ()))
     chosen: list[str] = []
     for candidate in candidates:
         if len(chosen) == k:

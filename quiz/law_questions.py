@@ -30,7 +30,8 @@ from quiz.source import source_label
 _ITEM = re.compile(r"^（([一二三四五六七八九十]+)）(.+?)[；;。，,]?$")
 _FIRST_SENTENCE = re.compile(r"^(.{12,90}?[。；])")
 _SIMILAR = 0.5
-_OFFICIAL = re.compile(r"工作人员|人民政府|监督管理职责的部门|主管部门|行政部门")
+_PENALTY = re.compile(r"罚款|责令|处分|拘留|追究|没收|吊销|处罚")
+_OFFICIAL = re.compile(r"工作人员|人民政府|监督管理职责的部门|主管部门|行政部门|警察|机关")
 _CATCH_ALL = re.compile(r"规定的其他|^其他")
 
 
@@ -52,6 +53,12 @@ class Enumeration:
         """Who the items are about: the lead before 有下列/履行下列/对…负有下列."""
         head = self.lead.split("下列", 1)[0]
         return re.sub(r"[，,]?(有|履行|负有|应当履行|还应当履行|存在|依照)$", "", head)
+
+    @property
+    def sanction(self) -> str:
+        """What the lead says follows (责令限期改正，处十万元以下的罚款), "" for duties."""
+        match = re.search(r"下列[^，。；：]{1,8}?(?:之一)?的，([^；;：:]+)", self.lead)
+        return match.group(1).rstrip("，,。") if match else ""
 
     @property
     def question(self) -> str:
@@ -94,6 +101,12 @@ def law_short_name(clause: Clause) -> str:
     return clause.title.removeprefix("中华人民共和国")
 
 
+def law_article(clause: Clause) -> str:
+    """第九十七条 of a clause cited 第九十七条 or 第九十七条第（一）项至第（三）项."""
+    match = re.match(r"第.+?条", clause.item)
+    return match.group() if match else clause.item
+
+
 def law_label(clause: Clause) -> str:
     """The option text naming an article: 《安全生产法》第二十一条."""
     return source_label(clause)
@@ -106,6 +119,10 @@ def similarity(a: str, b: str) -> float:
     if not pairs_a or not pairs_b:
         return 0.0
     return len(pairs_a & pairs_b) / len(pairs_a | pairs_b)
+
+
+def _punishes(lead: str) -> bool:
+    return bool(_PENALTY.search(lead))
 
 
 def _side(actor: str) -> str:
@@ -135,7 +152,7 @@ def make_enum_multi(
     wrong = wrong[: 4 - len(right)]
     options = right + wrong
     rng.shuffle(options)
-    stem = f"根据《{clause.title}》，{own.question}"
+    stem = f"根据《{clause.title}》{law_article(clause)}，{own.question}"
     return Question(
         type="multi",
         stem=stem,
@@ -169,6 +186,10 @@ def _wrong_items(
         theirs = enumeration(other) if other.id != clause.id and is_law(other) else None
         if theirs is None or theirs.question == own.question or other.text == clause.text:
             continue
+        if theirs.sanction and theirs.sanction == own.sanction:
+            continue  # 责令限期改正 for 使用单位 and for 电梯运营使用单位: right either way
+        if _punishes(theirs.lead) != _punishes(own.lead):
+            continue  # a worker's protected 情形 among an employer's offences stands out
         if not own.noun or theirs.noun != own.noun:
             continue  # a 行为 among 职责 reads as the odd one out
         same_law = other.doc.doc_id == clause.doc.doc_id
@@ -176,6 +197,8 @@ def _wrong_items(
             continue
         if _side(theirs.actor) != _side(own.actor):
             continue  # an official's misconduct among an enterprise's offences stands out
+        if not same_law and not domains & domains_of(other.text_norm):
+            continue  # another law's list is wrong only as a near neighbour: the same domain
         for item in theirs.items:
             named = domains_of(item)
             if named - domains or (domains and not named and not same_law):

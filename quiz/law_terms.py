@@ -64,14 +64,35 @@ KEY_TERMS = (
     "特种作业操作资格证书", "岗前消防安全培训", "职业病危害因素", "职业健康检查",
 )  # fmt: skip
 #: Domain words: an option naming a domain its question does not is guessed without knowing.
-DOMAINS = ("消防", "火灾", "特种设备", "危险化学品", "矿山", "职业病", "道路", "建筑", "煤矿")
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "消防": ("消防", "火灾", "防火", "灭火"),
+    "特种设备": ("特种设备", "电梯", "锅炉", "压力容器", "索道", "游乐设施"),
+    "危险化学品": ("危险化学品", "剧毒", "易制爆"),
+    "矿山": ("矿山", "矿井", "井下", "矿长"),
+    "煤矿": ("煤矿", "煤炭"),
+    "职业病": ("职业病", "职业健康", "职业卫生", "职业禁忌"),
+    "道路": ("道路", "机动车", "驾驶", "交通警察"),
+    "建筑": ("建筑施工", "建设工程", "建筑活动"),
+    "防洪": ("防洪", "洪水", "防汛", "蓄滞洪", "河道"),
+    "地震": ("地震", "防震"),
+    "森林": ("森林", "林木", "林地"),
+    "内河": ("内河", "船舶", "水路"),
+}
 _LISTED = re.compile("|".join(sorted(UNIT_SUBJECTS + KEY_TERMS, key=len, reverse=True)))
 _KEY_TERMS = frozenset(KEY_TERMS)
 
 
+_QUOTE = re.compile(r"[“\"][^“”\"]{1,30}[”\"]")
+
+
 def law_spans(text: str) -> Iterator[Span]:
-    """Every figure, percent, range, subject and key term of ``text`` (Simplified)."""
-    figures = sorted(_figures(text), key=lambda span: span[1])
+    """Every figure, percent, range, subject and key term of ``text`` (Simplified); a
+    figure inside quotation marks ("三个代表") is a name, not a fact of the law."""
+    quoted = [m.span() for m in _QUOTE.finditer(text)]
+    figures = sorted(
+        (f for f in _figures(text) if not any(a <= f[1] < b for a, b in quoted)),
+        key=lambda span: span[1],
+    )
     yield from _ranges(figures, text)
     yield from figures
     for match in _SUBJECT_GOV.finditer(text):
@@ -97,7 +118,7 @@ def side_of(subject: str) -> str:
 
 def domains_of(text: str) -> set[str]:
     """The domains (消防, 矿山 …) ``text`` names."""
-    return {d for d in DOMAINS if d in text}
+    return {name for name, words in DOMAINS.items() if any(w in text for w in words)}
 
 
 def _figures(text: str) -> Iterator[Span]:

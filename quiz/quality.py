@@ -84,6 +84,10 @@ def _guessable(question: Question, clause: Clause) -> list[str]:
     problems = []
     if question.type == "choice" and right[0] in question.stem:
         problems.append(f"{GUESSABLE}: the answer “{right[0]}” is written in the stem")
+    elif question.type == "choice" and question.term_kind in ("keyterm", "title", "quoted"):
+        hint = _echo(right[0], question.stem)
+        if hint:
+            problems.append(f"{GUESSABLE}: the stem says “{hint}” of the answer “{right[0]}”")
     if question.term_kind in _NUMERIC and len({_chinese(o) for o in right + wrong}) > 1:
         problems.append(f"{GUESSABLE}: the options are not all written in the same numerals")
     if question.type == "choice":
@@ -100,7 +104,42 @@ def _guessable(question: Question, clause: Clause) -> list[str]:
         odd = [w for w in wrong if form(w) not in forms]
         if odd:
             problems.append(f"{GUESSABLE}: “{odd[0]}” is written unlike the right options")
+        telltale = _telltale(question.stem, right, wrong)
+        if telltale:
+            problems.append(f"{GUESSABLE}: only the right options say “{telltale}”, as the stem")
     return problems
+
+
+#: Words too common in these laws to give an answer away.
+_COMMON = ("安全", "生产", "单位", "管理", "事故", "规定", "本法", "违反", "有关", "按照", "部门")
+
+
+_COMMON_CHARS = frozenset("".join(_COMMON))
+
+
+def _echo(answer: str, stem: str) -> str:
+    """A three-character piece of the answer that the stem also says ("危险源" of
+    "重大危险源" in "组织开展危险源辨识"), common words left aside; "" when none."""
+    core = answer.removeprefix("中华人民共和国").removesuffix("法")
+    for size in range(len(core), 2, -1):
+        for start in range(len(core) - size + 1):
+            piece = core[start : start + size]
+            if not any(word in piece for word in _COMMON) and piece in stem:
+                return piece
+    return ""
+
+
+def _telltale(stem: str, right: list[str], wrong: list[str]) -> str:
+    """A word of the stem every right option repeats and no wrong option has ("内河")."""
+    for start in range(len(stem) - 1):
+        pair = stem[start : start + 2]
+        if any(c in "，。；：、？（）《》“”的和或与及" for c in pair) or all(
+            c in _COMMON_CHARS for c in pair
+        ):
+            continue
+        if all(pair in r for r in right) and not any(pair in w for w in wrong):
+            return pair
+    return ""
 
 
 def _two_correct(question: Question, clause: Clause, corpus: Sequence[Clause]) -> list[str]:
@@ -134,7 +173,9 @@ def _two_correct_items(question: Question, clause: Clause, others: list[Clause])
             theirs = enumeration(other)
             if theirs is None or option not in theirs.items:
                 continue
-            same_lead = theirs.question == own.question
+            same_lead = theirs.question == own.question or (
+                bool(own.sanction) and theirs.sanction == own.sanction
+            )
             if same_lead or (other.doc.doc_id == clause.doc.doc_id and other.item in referred):
                 return [f"{TWO_CORRECT}: “{option}” is also an answer ({other.citation})"]
     return []

@@ -139,6 +139,12 @@ def _shorten(text: str, start: int, end: int, term: Term) -> tuple[str, int]:
     return text[left:right], left
 
 
+def swappable(clause: Clause, term: Term) -> bool:
+    """Whether another term of the kind can stand in the term's place: not after 其他
+    ("应急管理部门和其他负有…职责的部门": any other department after 其他 contradicts)."""
+    return not (term.kind == "subject" and clause.text[: term.start].endswith("其他"))
+
+
 def context_prefix(clause: Clause) -> str:
     if clause.doc.national:
         return f"根据《{clause.title}》{clause.label}，"
@@ -213,8 +219,12 @@ def make_cloze(clause: Clause, term: Term, pool: TermPool, rng: random.Random) -
 def make_choice(clause: Clause, term: Term, pool: TermPool, rng: random.Random) -> Question | None:
     """单选题: the blanked sentence with the term and three same-kind distractors."""
     found = excerpt_around(clause.text, term)
+    if found is None or not swappable(clause, term):
+        return None
+    if clause.doc.national and term.kind in ("title", "keyterm"):
+        return None  # 《产品质量法》 among 《港口法》 and 《价格法》, 安全评价 among 工伤保险 answer themselves
     distractors = pick_distractors(term, clause, pool, rng)
-    if found is None or len(distractors) < 3:
+    if len(distractors) < 3:
         return None
     options = [term.text, *distractors]
     rng.shuffle(options)
@@ -272,9 +282,16 @@ def make_multi(
 def make_judge(clause: Clause, term: Term, pool: TermPool, rng: random.Random) -> Question | None:
     """判断题: a sentence of the clause as written (正确), or with the term swapped (错误)."""
     found = excerpt_around(clause.text, term)
-    if found is None or (clause.doc.national and term.kind == "keyterm"):
+    if found is None or not swappable(clause, term):
+        return None
+    if clause.doc.national and term.kind in ("keyterm", "title"):
         return None  # a key term swapped in a law's sentence is ungrammatical, so obviously false
     sentence, _ = found
+    ends = sentence.rstrip()[-1:]
+    if ends in "：:" or ("下列" in sentence and ends in "；;"):
+        return None  # "有下列行为之一的，…处罚：" states nothing without its items
+    if clause.doc.national and sentence.startswith(("对其", "其")):
+        return None  # "对其直接负责的主管人员…处…罚款" is judged only with the sentence before
     blanked = _blank(found, term)
     base = _base(clause)
     if rng.random() < 0.5:

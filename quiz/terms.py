@@ -138,7 +138,10 @@ def find_terms(text: str, law: bool = False) -> tuple[Term, ...]:
             if not is_trivial(match.group(1)):
                 span = match.span(1)
                 found.append(Term(kind, text[span[0] : span[1]], *span))  # type: ignore[arg-type]
-    found.extend(_departments(text, norm))
+    if law:  # a law's parentheses (包括法定代表人、实际控制人…) are no responsibility notes
+        found = [t for t in found if t.kind != "quoted"]
+    else:
+        found.extend(_departments(text, norm))
     if law:
         for kind, start, end, unit in law_spans(norm):
             found.append(Term(kind, text[start:end], start, end, unit=unit))  # type: ignore[arg-type]

