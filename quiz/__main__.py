@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not questions:
         print("No question could be made from the selected clauses.", file=sys.stderr)
         return 1
-    _print_summary(questions, clauses, selection, args)
+    _print_summary(questions, clauses, parts or [(selection, args.n)], args)
     for out in args.out:
         print(f"wrote {export(questions, out, args.title, formats)} ({format_of(out, formats)})")
     if not args.out:
@@ -250,14 +250,21 @@ def _valid_only(questions: list[Question], by_id: dict[str, Any]) -> list[Questi
 
 
 def _print_summary(
-    questions: list[Question], clauses: list[Any], selection: Selection, args: argparse.Namespace
+    questions: list[Question],
+    clauses: list[Any],
+    parts: list[tuple[Selection, int]],
+    args: argparse.Namespace,
 ) -> None:
     types = Counter(q.type for q in questions)
     levels = Counter(q.difficulty for q in questions)
     docs = len({q.doc_id for q in questions})
+    asked = sum(n for _, n in parts)
+    described = " + ".join(
+        f"{part.describe()}" + (f" ×{n}" if len(parts) > 1 else "") for part, n in parts
+    )
     print(
-        f"{len(questions)} questions (asked {args.n}, seed {args.seed}) from "
-        f"{len(clauses)} clauses of {docs} documents [{selection.describe()}]"
+        f"{len(questions)} questions (asked {asked}, seed {args.seed}) from "
+        f"{len(clauses)} clauses of {docs} documents [{described}]"
     )
     print("  types: " + ", ".join(f"{t} {types[t]}" for t in QUESTION_TYPES if types[t]))
     print("  difficulty: " + ", ".join(f"{d} {levels[d]}" for d in ("易", "中", "难") if levels[d]))
