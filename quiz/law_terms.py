@@ -16,8 +16,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from quiz.numerals import NUMERAL, NUMERAL_CHARS, parse
+
+if TYPE_CHECKING:
+    from corpus.clause import Clause
+    from quiz.terms import Term
 
 Span = tuple[str, int, int, str]
 
@@ -155,3 +160,25 @@ def _ranges(figures: list[Span], text: str) -> Iterator[Span]:
             and text.startswith("以下", high[2])
         ):
             yield ("range", low[1], high[2] + 2, low[3])
+
+
+#: An enumerated item's number, （三）; used with ``.match(text, at)``.
+ITEM_NUMBER = re.compile(r"（[一二三四五六七八九十]+）")
+
+
+def item_lead(clause: Clause, offset: int) -> str:
+    """For an excerpt from an enumerated item of a law article, the article's lead up to the
+    colon ("生产经营单位有下列行为之一的，…："); "" for any other excerpt."""
+    line_start = clause.text.rfind("\n", 0, offset) + 1
+    if not clause.doc.national or not ITEM_NUMBER.match(clause.text, line_start):
+        return ""
+    for line in reversed(clause.text[:line_start].split("\n")):
+        if line.endswith(("：", ":")):
+            return re.split(r"[；;]", line, maxsplit=1)[0].rstrip("：:，,")
+    return ""
+
+
+def swappable(clause: Clause, term: Term) -> bool:
+    """Whether another term of the kind can stand in the term's place: not after 其他
+    ("应急管理部门和其他负有…职责的部门": any other department after 其他 contradicts)."""
+    return not (term.kind == "subject" and clause.text[: term.start].endswith("其他"))

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from corpus.clause import Clause
 from quiz.distractors import TermPool, acceptable, closeness, pick_distractors
+from quiz.law_terms import ITEM_NUMBER, item_lead, swappable
 from quiz.terms import Term, TermKind, clause_terms
 
 QuestionType = Literal["cloze", "choice", "multi", "judge", "source"]
@@ -46,7 +47,6 @@ _MULTI_NOUNS: dict[str, str] = {
 }
 # a line break ends a sentence too: a law article's 款 and 项 are lines
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
-_ITEM_NUMBER = re.compile(r"（[一二三四五六七八九十]+）")  # used with .match(text, at)
 _MAX_EXCERPT = 120
 #: A sentence that leans on its neighbours ("有前款违法行为的") cannot be asked alone.
 _REFERS_BACK = re.compile(r"前[一两二三]?款|本条")
@@ -110,7 +110,7 @@ def excerpt_around(text: str, term: Term) -> tuple[str, int] | None:
         start = end
     else:
         return None
-    number = _ITEM_NUMBER.match(text, start)  # （三） is the item's place, not its content
+    number = ITEM_NUMBER.match(text, start)  # （三） is the item's place, not its content
     if number and number.end() <= term.start:
         start = number.end()
     sentence = text[start:end]
@@ -139,28 +139,10 @@ def _shorten(text: str, start: int, end: int, term: Term) -> tuple[str, int]:
     return text[left:right], left
 
 
-def swappable(clause: Clause, term: Term) -> bool:
-    """Whether another term of the kind can stand in the term's place: not after 其他
-    ("应急管理部门和其他负有…职责的部门": any other department after 其他 contradicts)."""
-    return not (term.kind == "subject" and clause.text[: term.start].endswith("其他"))
-
-
 def context_prefix(clause: Clause) -> str:
     if clause.doc.national:
         return f"根据《{clause.title}》{clause.label}，"
     return f"根据《{clause.title}》（{clause.label}），"
-
-
-def item_lead(clause: Clause, offset: int) -> str:
-    """For an excerpt from an enumerated item of a law article, the article's lead up to the
-    colon ("生产经营单位有下列行为之一的，…："); "" for any other excerpt."""
-    line_start = clause.text.rfind("\n", 0, offset) + 1
-    if not clause.doc.national or not _ITEM_NUMBER.match(clause.text, line_start):
-        return ""
-    for line in reversed(clause.text[:line_start].split("\n")):
-        if line.endswith(("：", ":")):
-            return re.split(r"[；;]", line, maxsplit=1)[0].rstrip("：:，,")
-    return ""
 
 
 def headline(clause: Clause) -> str:
