@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 from corpus.clause import Clause
 from corpus.script import to_simplified
-from quiz.terms import Term, find_terms
+from quiz import numerals
+from quiz.law_terms import domains_of
+from quiz.terms import Term, clause_terms, number_of
 
 #: Kinds whose distractors are generated from the answer's number when the corpus has too few.
-NUMERIC_KINDS = frozenset({"figure", "percent", "deadline"})
+NUMERIC_KINDS = frozenset({"figure", "percent", "deadline", "period", "range"})
 
 
 @dataclass(frozen=True)
@@ -31,20 +33,26 @@ class TermPool:
     """
 
     groups: dict[tuple[str, str, bool], tuple[str, ...]] = field(default_factory=dict)
+    #: The documents each text term occurs in (Simplified text → doc ids), so a law's
+    #: question takes its wrong subjects and terms from the same law first.
+    docs: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def from_clauses(cls, clauses: Iterable[Clause]) -> TermPool:
         collected: dict[tuple[str, str, bool], dict[str, str]] = {}
+        docs: dict[str, set[str]] = {}
         for clause in clauses:
             traditional = is_traditional(clause)
-            for term in find_terms(clause.text):
+            for term in clause_terms(clause):
                 key = _group_key(term, traditional)
                 collected.setdefault(key, {}).setdefault(term.norm, term.text)
+                if term.kind not in NUMERIC_KINDS:
+                    docs.setdefault(term.norm, set()).add(clause.doc.doc_id)
         groups = {
             key: tuple(texts[norm] for norm in sorted(texts))
             for key, texts in sorted(collected.items())
         }
-        return cls(groups)
+        return cls(groups, {norm: frozenset(ids) for norm, ids in docs.items()})
 
     def candidates(self, term: Term, traditional: bool) -> tuple[str, ...]:
         return self.groups.get(_group_key(term, traditional), ())
@@ -77,7 +85,9 @@ def pick_distractors(
     answer fill up. Text candidates of similar length are preferred, so options look alike.
     """
     candidates = list(pool.candidates(term, is_traditional(clause)))
-    if term.kind in NUMERIC_KINDS:
+    if term.kind in NUMERIC_KINDS and term.chinese:
+        candidates = _chinese_candidates(term, candidates, rng)
+    elif term.kind in NUMERIC_KINDS:
         answer = term.value or 0.0
         plausible = [v for v in map(_number, candidates) if _within(v, answer, 5.0)]
         candidates = [_renumber(term, v) for v in plausible]
@@ -86,6 +96,11 @@ def pick_distractors(
     else:
         rng.shuffle(candidates)
         candidates.sort(key=lambda c: abs(len(c) - len(term.text)) // 3)
+        if clause.doc.national:  # 防火巡查 in a question on 矿山 answers itself
+            domains = domains_of(clause.text_norm)
+            candidates = [c for c in candidates if domains_of(to_simplified(c)) <= domains]
+            own = clause.doc.doc_id  # and 防汛指挥机构 among 安全生产法's subjects stands out
+            candidates.sort(key=lambda c: own not in pool.docs.get(to_simplified(c), ()))
     chosen: list[str] = []
     for candidate in candidates:
         if len(chosen) == k:
@@ -121,7 +136,10 @@ def closeness(term: Term, distractors: Sequence[str]) -> float:
 def _group_key(term: Term, traditional: bool) -> tuple[str, str, bool]:
     if term.kind in NUMERIC_KINDS:
         suffix = "" if term.kind != "deadline" else _deadline_suffix(term.text)
+        suffix += "·中文" if term.chinese else ""  # 三十日 and 30日 never meet in one question
         return (term.kind, to_simplified(term.unit) + suffix, False)
+    if term.kind == "subject":  # a department never competes with a person of the enterprise
+        return (term.kind, term.unit, traditional)
     # "1·13" among "灰犀牛", "黑名单" would stand out: quoted terms with digits form their own group
     digits = "digits" if any(ch.isdigit() for ch in term.text) else ""
     return (term.kind, digits, traditional)
@@ -133,8 +151,44 @@ def _deadline_suffix(text: str) -> str:
 
 
 def _number(text: str) -> float:
-    match = re.match(r"\d+(?:\.\d+)?", text)
-    return float(match.group()) if match else 0.0
+    return number_of(text) or 0.0
+
+
+def _chinese_candidates(term: Term, pool: list[str], rng: random.Random) -> list[str]:
+    """Wrong figures written as the law writes them: values other articles use for the same
+    unit first (nearest first), then the unit's ladder (一百人 → 五十人, 二百人; 三十日 → 十五日).
+    A range takes other articles' ranges of its unit, then ranges stepped along the ladder."""
+    answer = numerals.numbers_in(term.text)
+    if not answer:
+        return []
+    if term.kind == "range":
+        rng.shuffle(pool)
+        pool.sort(key=lambda text: _ratio(_number(text), answer[0]))
+        return pool + _stepped_ranges(term.text, answer, term.unit)
+    values = sorted({int(v) for v in map(_number, pool) if v and v != answer[0]})
+    rng.shuffle(values)
+    values.sort(key=lambda v: round(_ratio(v, answer[0]), 1))
+    values += numerals.neighbours(answer[0], term.unit)
+    return [numerals.replace_numbers(term.text, [v]) for v in values if 0 < v < 10_000]
+
+
+def _stepped_ranges(text: str, answer: list[int], unit: str) -> list[str]:
+    """X以上Y以下 moved along the unit's ladder, keeping about the answer's ratio Y/X."""
+    if len(answer) < 2 or not answer[0]:
+        return []
+    low, high = answer[:2]
+    ladder = numerals.ladder_for(unit)
+    ranges = []
+    for new_low in numerals.neighbours(low, unit):
+        above = [v for v in ladder if v > new_low]
+        if above:
+            new_high = min(above, key=lambda v: abs(v / new_low - high / low))
+            ranges.append(numerals.replace_numbers(text, [new_low, new_high]))
+    return ranges
+
+
+def _ratio(value: float, answer: float) -> float:
+    return max(value, answer) / min(value, answer) if value > 0 and answer > 0 else 1e9
 
 
 def _within(value: float, answer: float, factor: float) -> bool:

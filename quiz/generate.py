@@ -15,6 +15,8 @@ from typing import TypeVar
 from corpus.clause import Clause
 from corpus.script import to_simplified
 from quiz.distractors import TermPool
+from quiz.law_questions import is_law, make_enum_multi, make_law_source
+from quiz.quality import quality_problems
 from quiz.questions import (
     BLANK,
     QUESTION_TYPES,
@@ -26,10 +28,12 @@ from quiz.questions import (
     make_multi,
 )
 from quiz.source import make_source
-from quiz.terms import find_terms
+from quiz.terms import clause_terms
 
 #: The clause kinds that are a document's body; notices, headings, closings are not quiz material.
-BODY_KINDS = frozenset({"item", "leaf", "paragraph", "point"})
+BODY_KINDS = frozenset({"item", "leaf", "paragraph", "point", "article"})
+#: Words of a penalty article (法律责任): fines and closures are what law exams ask most.
+PENALTY_WORDS = ("罚款", "责令停产停业", "停产停业整顿", "吊销", "拘留")
 _MULTI_KINDS = ("department", "quoted", "title", "deadline", "percent", "figure")
 
 T = TypeVar("T")
@@ -60,9 +64,19 @@ def generate_quiz(
         raise ValueError(f"unknown question types {unknown!r}; choose from {QUESTION_TYPES}")
     rng = random.Random(seed)
     body = body_clauses(clauses)
-    pool_clauses = body_clauses(corpus if corpus is not None else clauses)
+    # wrong options come from texts in force: a superseded version's figure may be the answer
+    # it used to be, and its sentences would make every current blank look ambiguous
+    in_force = not body or any(c.doc.in_force for c in body)
+    pool_clauses = [
+        c
+        for c in body_clauses(corpus if corpus is not None else clauses)
+        if c.doc.in_force == in_force or not c.doc.national
+    ]
     pool = TermPool.from_clauses(pool_clauses)
-    queues = {t: _attempts(t, body, pool, pool_clauses, rng) for t in dict.fromkeys(types)}
+    queues = {
+        t: _acceptable(_attempts(t, body, pool, pool_clauses, rng), pool_clauses)
+        for t in dict.fromkeys(types)
+    }
     picker = _Picker()
     deferred: dict[str, list[Question]] = {t: [] for t in queues}
     chosen: list[Question] = []
@@ -75,6 +89,46 @@ def generate_quiz(
             chosen.append(question)
             if len(chosen) == n:
                 break
+    order = {t: i for i, t in enumerate(types)}
+    return sorted(chosen, key=lambda q: order[q.type])
+
+
+def _acceptable(
+    attempts: Iterator[Question | None], corpus: list[Clause]
+) -> Iterator[Question | None]:
+    """The attempts a trainer would not reject (:mod:`quiz.quality`); the others become
+    ``None``, like any attempt that failed."""
+    by_id = {c.id: c for c in corpus}
+    for question in attempts:
+        clause = by_id.get(question.clause_id) if question is not None else None
+        if question is None or clause is None or quality_problems(question, clause, corpus):
+            yield None
+        else:
+            yield question
+
+
+def generate_mixed(
+    parts: Sequence[tuple[Sequence[Clause], int]],
+    *,
+    types: Sequence[QuestionType] = QUESTION_TYPES,
+    seed: int = 1,
+    corpus: Sequence[Clause] | None = None,
+) -> list[Question]:
+    """One quiz of several parts, e.g. 20 from 安全生产法 and 10 from a province's 工作要点:
+    each ``(clauses, n)`` gives up to ``n`` questions; a question a previous part already
+    asks (same stem or clause) is left out. Grouped by type in ``types`` order."""
+    chosen: list[Question] = []
+    stems: set[str] = set()
+    used: set[str] = set()
+    for number, (clauses, n) in enumerate(parts):
+        fresh = [
+            q
+            for q in generate_quiz(clauses, n=n, types=types, seed=seed + number, corpus=corpus)
+            if q.stem not in stems and q.clause_id not in used
+        ]
+        chosen += fresh
+        stems.update(q.stem for q in fresh)
+        used.update(q.clause_id for q in fresh)
     order = {t: i for i, t in enumerate(types)}
     return sorted(chosen, key=lambda q: order[q.type])
 
@@ -142,16 +196,42 @@ def _attempts(
     """
     if qtype == "source":
         clauses = _in_turns(body, lambda c: c.doc.doc_id, rng)
-        return (make_source(c, corpus, rng) for c in clauses)
-    if qtype == "multi":
-        pairs = [(c, k) for c in body for k in _MULTI_KINDS]
-        pairs = _in_turns(pairs, lambda p: p[0].doc.doc_id, rng)
-        return (make_multi(c, k, pool, rng) for c, k in pairs)
+        return (
+            make_law_source(c, corpus, rng) if is_law(c) else make_source(c, corpus, rng)
+            for c in clauses
+        )
+    if qtype == "multi":  # law articles: their enumerations; documents: terms of one kind
+        pairs = [(c, k) for c in body for k in (("enumeration",) if is_law(c) else _MULTI_KINDS)]
+        pairs = _penalties_first(_in_turns(pairs, lambda p: p[0].doc.doc_id, rng))
+        return (
+            make_enum_multi(c, corpus, rng) if k == "enumeration" else make_multi(c, k, pool, rng)  # type: ignore[arg-type]
+            for c, k in pairs
+        )
     make = {"cloze": make_cloze, "choice": make_choice, "judge": make_judge}[qtype]
-    terms = [(c, t) for c in body for t in find_terms(c.text)]
+    terms = [(c, t) for c in body for t in clause_terms(c)]
     by_kind = _groups(terms, lambda p: p[1].kind)
-    spread = [_in_turns(group, lambda p: p[0].doc.doc_id, rng) for group in by_kind]
+    spread = [_penalties_first(_in_turns(g, lambda p: p[0].doc.doc_id, rng)) for g in by_kind]
     return (make(c, t, pool, rng) for c, t in _interleave(spread))
+
+
+def is_penalty(clause: Clause) -> bool:
+    """A law article that sets a sanction (法律责任 chapter, or a fine or closure in it)."""
+    in_chapter = any("法律责任" in heading for heading in clause.path)
+    return is_law(clause) and (in_chapter or any(w in clause.text for w in PENALTY_WORDS))
+
+
+def _penalties_first(items: list[T]) -> list[T]:
+    """Penalty articles take every other turn: about a fifth of a law's articles, they get
+    half of the first questions, since fines and closures are what law exams ask most."""
+    penalties = [i for i in items if is_penalty(_clause_of(i))]
+    if not penalties:
+        return items
+    others = [i for i in items if not is_penalty(_clause_of(i))]
+    return _interleave([penalties, others])
+
+
+def _clause_of(item: object) -> Clause:
+    return item[0] if isinstance(item, tuple) else item  # type: ignore[return-value]
 
 
 def _groups(items: list[T], key: Callable[[T], str]) -> list[list[T]]:

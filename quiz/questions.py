@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from corpus.clause import Clause
 from quiz.distractors import TermPool, acceptable, closeness, pick_distractors
-from quiz.terms import Term, TermKind, find_terms
+from quiz.law_terms import ITEM_NUMBER, item_lead
+from quiz.terms import Term, TermKind, clause_terms, swappable
 
 QuestionType = Literal["cloze", "choice", "multi", "judge", "source"]
 Difficulty = Literal["易", "中", "难"]
@@ -47,8 +48,11 @@ _MULTI_NOUNS: dict[str, str] = {
     "percent": "比例出现在该条中",
     "deadline": "时间节点出现在该条中",
 }
-_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
+# a line break ends a sentence too: a law article's 款 and 项 are lines
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
 _MAX_EXCERPT = 120
+#: A sentence that leans on its neighbours ("有前款违法行为的") cannot be asked alone.
+_REFERS_BACK = re.compile(r"前[一两二三]?款|本条")
 
 
 @dataclass(frozen=True)
@@ -109,10 +113,13 @@ def excerpt_around(text: str, term: Term) -> tuple[str, int] | None:
         start = end
     else:
         return None
+    number = ITEM_NUMBER.match(text, start)  # （三） is the item's place, not its content
+    if number and number.end() <= term.start:
+        start = number.end()
     sentence = text[start:end]
     if len(sentence) > _MAX_EXCERPT:
         sentence, start = _shorten(text, start, end, term)
-    if sentence.count(term.text) != 1:
+    if sentence.count(term.text) != 1 or _REFERS_BACK.search(sentence):
         return None
     return sentence.strip(), start + (len(sentence) - len(sentence.lstrip()))
 
@@ -136,6 +143,8 @@ def _shorten(text: str, start: int, end: int, term: Term) -> tuple[str, int]:
 
 
 def context_prefix(clause: Clause) -> str:
+    if clause.doc.national:
+        return f"根据《{clause.title}》{clause.label}，"
     return f"根据《{clause.title}》（{clause.label}），"
 
 
@@ -151,7 +160,8 @@ def _framed(clause: Clause, term: Term, excerpt: str) -> str:
     introduced by the item it belongs to."""
     if term.kind == "department":
         return f"“{headline(clause)}”一项的分工为：{excerpt}"
-    return excerpt
+    lead = item_lead(clause, term.start)
+    return f"{lead}：……{excerpt}" if lead else excerpt
 
 
 def difficulty_for(kind: str, qtype: QuestionType, near: float) -> Difficulty:
@@ -194,8 +204,12 @@ def make_cloze(clause: Clause, term: Term, pool: TermPool, rng: random.Random) -
 def make_choice(clause: Clause, term: Term, pool: TermPool, rng: random.Random) -> Question | None:
     """单选题: the blanked sentence with the term and three same-kind distractors."""
     found = excerpt_around(clause.text, term)
+    if found is None or not swappable(clause, term):
+        return None
+    if clause.doc.national and term.kind in ("title", "keyterm"):
+        return None  # 《产品质量法》 among 《港口法》 and 《价格法》, 安全评价 among 工伤保险 answer themselves
     distractors = pick_distractors(term, clause, pool, rng)
-    if found is None or len(distractors) < 3:
+    if len(distractors) < 3:
         return None
     options = [term.text, *distractors]
     rng.shuffle(options)
@@ -219,7 +233,7 @@ def make_multi(
 ) -> Question | None:
     """多选题: which of four same-kind terms the clause names; two or three are right."""
     right: list[Term] = []
-    for term in find_terms(clause.text):
+    for term in clause_terms(clause):
         if term.kind == kind and all(term.norm != t.norm for t in right):
             right.append(term)
     if len(right) < 2:
@@ -253,9 +267,16 @@ def make_multi(
 def make_judge(clause: Clause, term: Term, pool: TermPool, rng: random.Random) -> Question | None:
     """判断题: a sentence of the clause as written (正确), or with the term swapped (错误)."""
     found = excerpt_around(clause.text, term)
-    if found is None:
+    if found is None or not swappable(clause, term):
         return None
+    if clause.doc.national and term.kind in ("keyterm", "title"):
+        return None  # a key term swapped in a law's sentence is ungrammatical, so obviously false
     sentence, _ = found
+    ends = sentence.rstrip()[-1:]
+    if ends in "：:" or ("下列" in sentence and ends in "；;"):
+        return None  # "有下列行为之一的，…处罚：" states nothing without its items
+    if clause.doc.national and sentence.startswith(("对其", "其")):
+        return None  # "对其直接负责的主管人员…处…罚款" is judged only with the sentence before
     blanked = _blank(found, term)
     base = _base(clause)
     if rng.random() < 0.5:

@@ -24,7 +24,11 @@ MASK = "××"
 
 
 def source_label(clause: Clause) -> str:
-    """The option text for a clause's document: "青海省·2020年"; "" when either is unknown."""
+    """The option text for a clause's document: "青海省·2020年" ("" when either is unknown);
+    for a law article the law and article, "《安全生产法》第二十一条"."""
+    if clause.doc.national:  # a law: which law and article
+        article = re.match(r"第.+?条", clause.item)  # a 款/项 part is asked as its article
+        return f"《{clause.title.removeprefix('中华人民共和国')}》{article.group() if article else clause.item}"
     if not clause.province or not clause.year:
         return ""
     return f"{clause.province}·{clause.year}年"
@@ -36,6 +40,7 @@ def make_source(clause: Clause, corpus: Sequence[Clause], rng: random.Random) ->
     ``None`` when the clause's own label is unknown, when fewer than two documents exist, or
     when the excerpt also occurs in a document with another label (two right answers).
     """
+    corpus = [c for c in corpus if not c.doc.national]  # laws have no province or year
     label = source_label(clause)
     excerpt = _excerpt(clause.text)
     if not label or not excerpt:

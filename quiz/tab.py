@@ -15,11 +15,11 @@ from typing import Any
 import gradio as gr
 
 from common.scratch import new_folder
-from corpus.clause import Clause
-from quiz.export import FORMATS, export
+from corpus.clause import IN_FORCE, STATUSES, Clause
+from quiz.export import FILE_NAMES, FORMAT_LABELS, export
 from quiz.generate import generate_quiz
 from quiz.questions import QUESTION_TYPES, TYPE_LABELS, Question
-from quiz.select import Selection, select_clauses
+from quiz.select import Selection, article_numbers, select_clauses
 from quiz.validate import check_question
 
 PREVIEW_HEADERS = ["序号", "题型", "难度", "题干", "选项", "答案", "出处"]
@@ -64,18 +64,30 @@ def make_quiz(
         return QuizResult((), [], {}, "请至少选择一种题型。")
     if selection.query and retriever is None:
         return QuizResult((), [], {}, "检索词出题需要检索服务，当前未加载。")
+    if selection.articles:
+        try:
+            article_numbers(selection.articles)
+        except ValueError:
+            return QuizResult(
+                (), [], {}, "条文范围无法识别，请写成“第二十条-第三十条”“20-30”或“21,25”。"
+            )
     chosen = select_clauses(clauses, selection, retriever)
     if not chosen:
         return QuizResult((), [], {}, "没有符合条件的条款，请放宽筛选条件。")
     n = max(1, min(int(n), MAX_QUESTIONS))
     generated = generate_quiz(chosen, n=n, types=list(types), seed=int(seed), corpus=clauses)
     by_id = {c.id: c for c in clauses}
-    questions = tuple(q for q in generated if not check_question(q, by_id.get(q.clause_id)))
+    questions = tuple(
+        q for q in generated if not check_question(q, by_id.get(q.clause_id), clauses)
+    )
     if not questions:
         return QuizResult(
             (), [], {}, "所选条款中找不到可出题的内容（如数字、期限、引号提法、文件名、牵头单位）。"
         )
-    files = {ext: export(questions, out_dir / f"quiz{ext}") for ext in FORMATS}
+    files = {
+        name: export(questions, out_dir / file_name, formats=(name,))
+        for name, file_name in FILE_NAMES.items()
+    }
     message = f"已从 {len(chosen)} 条条款生成 {len(questions)} 道题"
     if len(questions) < n:
         message += f"（要求 {n} 道，素材不足）"
@@ -99,7 +111,10 @@ def build_quiz_tab(retriever: Any) -> None:
     """
     clauses = corpus_of(retriever)
     docs = list(dict.fromkeys((c.doc.title, c.doc.doc_id) for c in clauses))
-    gr.Markdown("从政策条款生成培训测验题：先筛选条款，再选题型和数量。每题都附答案、解析和出处。")
+    gr.Markdown(
+        "从政策条款和法律条文生成培训测验题：先筛选条款，再选题型和数量。每题都附答案、解析和出处；"
+        "可下载问卷星、腾讯问卷导入文本和题库导入表。"
+    )
     with gr.Row():
         provinces = gr.Dropdown(
             sorted({c.province for c in clauses if c.province}), multiselect=True, label="省份"
@@ -108,6 +123,12 @@ def build_quiz_tab(retriever: Any) -> None:
             sorted({c.year for c in clauses if c.year}), multiselect=True, label="年份"
         )
         documents = gr.Dropdown(docs, multiselect=True, label="文件")
+    laws = sorted({c.title for c in clauses if c.doc.national})
+    with gr.Row(visible=bool(laws)):
+        law_names = gr.Dropdown(laws, multiselect=True, label="法律", elem_id="quiz-laws")
+        chapter = gr.Textbox(label="章", placeholder="如：第三章 或 从业人员的安全生产权利义务")
+        articles = gr.Textbox(label="条文范围", placeholder="如：第二十条-第三十条 或 21,25")
+        superseded = gr.Checkbox(label="包含已废止和历史版本", value=False)
     with gr.Row():
         section = gr.Textbox(label="章节", placeholder="如：四 或 二、（三） 或 安全生产方面")
         query = gr.Textbox(
@@ -132,9 +153,12 @@ def build_quiz_tab(retriever: Any) -> None:
     with gr.Row():
         downloads = [
             gr.DownloadButton(
-                f"下载 {ext[1:]}", visible=False, size="sm", elem_id=f"quiz-download-{ext[1:]}"
+                f"下载 {FORMAT_LABELS[name]}",
+                visible=False,
+                size="sm",
+                elem_id=f"quiz-download-{name}",
             )
-            for ext in FORMATS
+            for name in FILE_NAMES
         ]
 
     def on_generate(
@@ -147,8 +171,16 @@ def build_quiz_tab(retriever: Any) -> None:
         types_: list[str],
         count_: float,
         seed_: float | None,
+        laws_: list[str] | None,
+        chapter_: str,
+        articles_: str,
+        superseded_: bool,
     ) -> list[Any]:
         selection = Selection(
+            laws=tuple(laws_ or ()),
+            chapter=(chapter_ or "").strip(),
+            articles=(articles_ or "").strip(),
+            statuses=STATUSES if superseded_ else IN_FORCE,
             provinces=tuple(provinces_ or ()),
             years=tuple(int(y) for y in years_ or ()),
             docs=tuple(documents_ or ()),
@@ -164,16 +196,30 @@ def build_quiz_tab(retriever: Any) -> None:
         except ValueError as error:
             result = QuizResult((), [], {}, f"出题失败：{error}")
         buttons = [
-            gr.DownloadButton(value=str(result.files[ext]), visible=True)
-            if ext in result.files
+            gr.DownloadButton(value=str(result.files[name]), visible=True)
+            if name in result.files
             else gr.DownloadButton(visible=False)
-            for ext in FORMATS
+            for name in FILE_NAMES
         ]
         return [result.message, result.rows, *buttons]
 
     button.click(
         on_generate,
-        [provinces, years, documents, section, query, ids, types, count, seed],
+        [
+            provinces,
+            years,
+            documents,
+            section,
+            query,
+            ids,
+            types,
+            count,
+            seed,
+            law_names,
+            chapter,
+            articles,
+            superseded,
+        ],
         [status, preview, *downloads],
         api_name="generate_quiz",
         api_visibility="private",  # its reply holds server paths of the files

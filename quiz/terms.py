@@ -10,6 +10,11 @@ A term is a span of ``Clause.text`` (original script) of one kind:
 - ``department``: one lead department inside a responsibility note in parentheses
   ("(省委宣传部、应急管理厅牵头,…)" → 省委宣传部, 应急管理厅; the 省 prefix is left in the text).
 
+Law articles (``find_terms(text, law=True)``, see :mod:`quiz.law_terms`) add figures in
+Chinese numerals (一百人, ``figure``), time limits (三十日内, ``period``), ranges
+(五万元以上十万元以下, ``range``), 百分之五十 (``percent``), responsible subjects
+(``subject``, unit "gov" or "unit" for the side they are on) and key terms (``keyterm``).
+
 Only these kinds are extracted, so particles and filler verbs (加强, 推进, 落实 …) are never
 blanked; :func:`is_trivial` additionally guards quoted terms and titles.
 """
@@ -21,9 +26,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from corpus.clause import Clause
 from corpus.script import to_simplified
+from quiz import numerals
+from quiz.law_terms import law_spans
 
-TermKind = Literal["figure", "percent", "deadline", "quoted", "title", "department"]
+TermKind = Literal[
+    "figure", "percent", "deadline", "quoted", "title", "department", "period", "range",
+    "subject", "keyterm",
+]  # fmt: skip
 
 #: Units a counted figure may carry (Simplified; text is matched after t2s, so 個/項/萬 count).
 UNITS = (
@@ -72,10 +83,24 @@ class Term:
         return to_simplified(self.text)
 
     @property
+    def chinese(self) -> bool:
+        """Whether the number is written in Chinese numerals (三十日, 百分之五十)."""
+        return bool(numerals.numbers_in(self.text)) and not any(c.isdigit() for c in self.text)
+
+    @property
     def value(self) -> float | None:
-        """The number of a figure, percent or deadline (the month for deadlines)."""
-        match = re.match(r"\d+(?:\.\d+)?", self.text)
-        return float(match.group()) if match else None
+        """The number of a figure, percent or deadline (the month for deadlines; the lower
+        bound of a range)."""
+        return number_of(self.text)
+
+
+def number_of(text: str) -> float | None:
+    """The first number of ``text``, in Arabic digits or Chinese numerals."""
+    match = re.match(r"\d+(?:\.\d+)?", text)
+    if match:
+        return float(match.group())
+    found = numerals.numbers_in(text)
+    return float(found[0]) if found else None
 
 
 def is_trivial(text: str) -> bool:
@@ -84,8 +109,13 @@ def is_trivial(text: str) -> bool:
     return len(core) < 2 or core in TRIVIAL or core.isdigit()
 
 
-@lru_cache(maxsize=8192)
-def find_terms(text: str) -> tuple[Term, ...]:
+def clause_terms(clause: Clause) -> tuple[Term, ...]:
+    """The terms of a clause: law articles (national texts) get the law kinds as well."""
+    return find_terms(clause.text, law=clause.doc.national)
+
+
+@lru_cache(maxsize=16384)
+def find_terms(text: str, law: bool = False) -> tuple[Term, ...]:
     """All key terms of ``text``, in order of position, without overlaps.
 
     Matching runs on the Simplified form (OpenCC t2s keeps the length of these spans, checked
@@ -108,7 +138,13 @@ def find_terms(text: str) -> tuple[Term, ...]:
             if not is_trivial(match.group(1)):
                 span = match.span(1)
                 found.append(Term(kind, text[span[0] : span[1]], *span))  # type: ignore[arg-type]
-    found.extend(_departments(text, norm))
+    if law:  # a law's parentheses (包括法定代表人、实际控制人…) are no responsibility notes
+        found = [t for t in found if t.kind != "quoted"]
+    else:
+        found.extend(_departments(text, norm))
+    if law:
+        for kind, start, end, unit in law_spans(norm):
+            found.append(Term(kind, text[start:end], start, end, unit=unit))  # type: ignore[arg-type]
     return tuple(_without_overlaps(found))
 
 
@@ -143,3 +179,9 @@ def _without_overlaps(terms: list[Term]) -> list[Term]:
             continue
         kept.append(term)
     return kept
+
+
+def swappable(clause: Clause, term: Term) -> bool:
+    """Whether another term of the kind can stand in the term's place: not after 其他
+    ("应急管理部门和其他负有…职责的部门": any other department after 其他 contradicts)."""
+    return not (term.kind == "subject" and clause.text[: term.start].endswith("其他"))

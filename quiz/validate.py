@@ -1,8 +1,10 @@
 """The validity check: is every question answerable from its clause, and only one way?
 
-Independent of how questions were generated: it looks only at the question's fields and at
-the clause it cites. :func:`check_question` lists what is wrong with one question,
-:func:`check_quiz` adds the checks across questions (no duplicates).
+Independent of how questions were generated: it looks only at the question's fields, at
+the clause it cites and (for the trainer's objections of :mod:`quiz.quality`: ambiguous
+blank, guessable option, two correct options) at the other clauses of the corpus.
+:func:`check_question` lists what is wrong with one question, :func:`check_quiz` adds the
+checks across questions (no duplicates).
 """
 
 from __future__ import annotations
@@ -12,13 +14,21 @@ from collections.abc import Mapping, Sequence
 from corpus.clause import Clause
 from corpus.script import to_simplified
 from quiz.distractors import occurs_in
+from quiz.quality import quality_problems
 from quiz.questions import BLANK, FALSE, LETTERS, TRUE, Question
 from quiz.source import source_label
 from quiz.terms import is_trivial
 
 
-def check_question(question: Question, clause: Clause | None) -> list[str]:
-    """Problems of one question against the clause it cites; empty when it is valid."""
+def check_question(
+    question: Question, clause: Clause | None, corpus: Sequence[Clause] = ()
+) -> list[str]:
+    """Problems of one question against the clause it cites; empty when it is valid.
+
+    ``corpus`` (the clauses the quiz was drawn from) adds the trainer's objections that need
+    the other clauses: a blank another clause fills differently, a wrong option that another
+    clause makes right.
+    """
     if clause is None:
         return [f"cited clause {question.clause_id!r} not found"]
     problems: list[str] = []
@@ -26,6 +36,7 @@ def check_question(question: Question, clause: Clause | None) -> list[str]:
         problems.append("citation does not match the clause")
     if not question.stem.strip():
         problems.append("empty stem")
+    problems += quality_problems(question, clause, corpus)
     if question.type == "source":
         return problems + _check_source(question, clause)
     if not question.answer_terms:
@@ -45,8 +56,9 @@ def check_quiz(questions: Sequence[Question], clauses: Mapping[str, Clause]) -> 
     """Problems of a whole quiz: each question's, prefixed by its number, and duplicates."""
     problems: list[str] = []
     seen: dict[str, int] = {}
+    corpus = tuple(clauses.values())
     for number, question in enumerate(questions, 1):
-        for problem in check_question(question, clauses.get(question.clause_id)):
+        for problem in check_question(question, clauses.get(question.clause_id), corpus):
             problems.append(f"Q{number}: {problem}")
         key = to_simplified(question.stem) + "|" + "|".join(map(to_simplified, question.options))
         if key in seen:

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from quiz.__main__ import main
 from quiz.select import Selection, select_clauses
+from tests.exam_readers import read_wjx
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -105,6 +106,9 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_info.value.code == 2
     assert "unsupported output" in capsys.readouterr().err
     with pytest.raises(SystemExit):
+        main(["--out", "quiz.txt", "--format", "moodle"])
+    assert "moodle" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
         main(["--types", "cloze,essay"])
     assert "essay" in capsys.readouterr().err
 
@@ -140,3 +144,34 @@ def test_cli_query_uses_the_given_index(default_retriever, tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     questions = json.loads((tmp_path / "q.json").read_text(encoding="utf-8"))["questions"]
     assert questions and all(q["province"] == "浙江省" for q in questions)
+
+
+def test_the_law_quiz_of_the_issue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    xlsx, txt = tmp_path / "q.xlsx", tmp_path / "q.txt"
+    args = ["--laws", "安全生产法", "--n", "30", "--types", "cloze,choice,multi,judge,source"]
+    assert main([*args, "--seed", "3", "--out", str(xlsx), "--out", str(txt)]) == 0
+    out = capsys.readouterr()
+    assert "30 questions" in out.out and f"wrote {txt} (wjx)" in out.out
+    assert "dropped" not in out.err
+    questions = read_wjx(txt)
+    assert len(questions) == 30
+    assert all(q.citation.startswith("【《中华人民共和国安全生产法》第") for q in questions)
+    multis = [q for q in questions if q.kind == "多选题"]
+    assert len(multis) >= 5 and all("下列哪些" in q.stem for q in multis)
+    rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))[1:]
+    assert [r[8] for r in rows] == [q.citation for q in questions]
+
+
+def test_a_mixed_quiz_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "q.json"
+    mix = ["--mix", "laws=安全生产法;chapter=第六章;n=6", "--mix", "province=青海;n=4"]
+    assert main([*mix, "--seed", "2", "--out", str(out)]) == 0
+    questions = json.loads(out.read_text(encoding="utf-8"))["questions"]
+    laws = [q for q in questions if q["citation"].startswith("【《中华人民共和国安全生产法》")]
+    assert len(laws) == 6 and len(questions) == 10
+    assert all(q["citation"].startswith("【青海省·") for q in questions if q not in laws)
+    with pytest.raises(SystemExit):
+        main(["--mix", "colour=red"])
+    assert "colour" in capsys.readouterr().err

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from corpus.clause import Clause
-from quiz.select import Selection, in_section, select_clauses
+from corpus.clause import HISTORICAL, STATUSES, Clause
+from quiz.generate import generate_mixed
+from quiz.select import Selection, article_numbers, in_section, select_clauses
+from tests.law_samples import law_clauses
 from tests.quiz_samples import FakeRetriever, sample_clauses
 
 CLAUSES = sample_clauses()
@@ -69,3 +73,49 @@ def test_query_keeps_the_retrievers_hits_and_passes_the_filters() -> None:
 def test_describe_says_what_was_selected() -> None:
     assert Selection().describe() == "whole corpus"
     assert "province=青海" in Selection(provinces=("青海",), section="四").describe()
+
+
+def _laws() -> list[Clause]:
+    return law_clauses()
+
+
+def test_laws_chapters_and_article_ranges_select_articles() -> None:
+    articles = _laws()
+    fire = select_clauses(articles, Selection(laws=("消防法",)))
+    assert fire and {c.title for c in fire} == {"中华人民共和国消防法"}
+    assert select_clauses(articles, Selection(laws=("中华人民共和国消防法",))) == fire
+    rights = select_clauses(articles, Selection(laws=("安全生产法",), chapter="第三章"))
+    assert {c.item for c in rights} == {"第五十五条", "第五十六条", "第五十七条", "第五十八条"}
+    assert select_clauses(articles, Selection(chapter="从业人员的安全生产权利义务")) == rights
+    assert select_clauses(articles, Selection(chapter="三")) == rights  # not 第三十章
+    ranged = select_clauses(articles, Selection(laws=("安全生产法",), articles="第九十四条-96"))
+    assert [c.item for c in ranged] == ["第九十四条", "第九十五条", "第九十六条"]
+    assert article_numbers("21,25，第一百零一条") == {21, 25, 101}
+    with pytest.raises(ValueError, match="article"):
+        article_numbers("第二十条-第十条")
+
+
+def test_only_texts_in_force_unless_asked_and_source_splits_laws_from_documents() -> None:
+    articles = _laws()
+    old = replace(articles[0], id="old", doc=replace(articles[0].doc, status=HISTORICAL))
+    mixed = [*CLAUSES, *articles, old]
+    assert old not in select_clauses(mixed, Selection())
+    assert old in select_clauses(mixed, Selection(statuses=STATUSES))
+    laws_only = select_clauses(mixed, Selection(source="laws"))
+    assert laws_only == articles
+    assert all(not c.doc.national for c in select_clauses(mixed, Selection(source="provincial")))
+    with pytest.raises(ValueError, match="status"):
+        select_clauses(mixed, Selection(statuses=("生效",)))
+
+
+def test_a_mixed_quiz_takes_each_part_from_its_own_selection() -> None:
+    corpus = [*CLAUSES, *_laws()]
+    parts = [
+        (select_clauses(corpus, Selection(laws=("安全生产法",))), 20),
+        (select_clauses(corpus, Selection(provinces=("浙江",))), 5),
+    ]
+    quiz = generate_mixed(parts, seed=4, corpus=corpus)
+    laws = [q for q in quiz if q.doc_id == "law-安全生产法"]
+    zhejiang = [q for q in quiz if q.province == "浙江省"]
+    assert len(laws) == 20 and 1 <= len(zhejiang) <= 5 and len(quiz) == len(laws) + len(zhejiang)
+    assert len({q.stem for q in quiz}) == len(quiz)
