@@ -8,7 +8,6 @@ only: no API reply carries a server path.
 from __future__ import annotations
 
 import re
-import tempfile
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -20,20 +19,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from common.atomic import atomic_path
+from common.scratch import new_folder
 from page import messages as msg
 from page.compare_cards import source_label
 from retriever.compare import Column, Comparison
 
-_FOLDER: Path | None = None
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
 
 
 def export_folder() -> Path:
-    """This process's folder for comparison downloads (one, however many are made)."""
-    global _FOLDER
-    if _FOLDER is None or not _FOLDER.is_dir():
-        _FOLDER = Path(tempfile.mkdtemp(prefix="policy-qa-compare-"))
-    return _FOLDER
+    """A fresh folder for one comparison download, inside this process's temporary folder
+    (pruned by age and size, removed at exit)."""
+    return new_folder("compare")
 
 
 def _target(comparison: Comparison, suffix: str, folder: Path | None) -> Path:

@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 
 from common.limits import limits
 from common.scratch import GRADIO_CACHE, scratch_root
-from page import compare_view, export, handlers
+from page import answers_export, compare_view, export, handlers
 from page import messages as msg
 from page.compare_cards import CSS as COMPARE_CSS
 from page.conversation import Conversation
@@ -216,6 +216,13 @@ def build_qa_tab(retriever: Any) -> None:
                 choices=[], value=[], label=msg.LABEL_DETECTED, elem_id="qa-detected"
             )
             download = gr.Button(msg.LABEL_DOWNLOAD, interactive=False, elem_id="qa-export")
+            with gr.Row():
+                download_docx = gr.Button(
+                    msg.LABEL_DOWNLOAD_DOCX, interactive=False, elem_id="qa-export-docx"
+                )
+                download_xlsx = gr.Button(
+                    msg.LABEL_DOWNLOAD_XLSX, interactive=False, elem_id="qa-export-xlsx"
+                )
             export_file = gr.DownloadButton(
                 msg.LABEL_DOWNLOAD, elem_id="qa-export-file", elem_classes=["qa-hidden"]
             )
@@ -242,9 +249,9 @@ def build_qa_tab(retriever: Any) -> None:
         return _draw(conv, simple)
 
     def on_clear() -> tuple[Any, ...]:
-        return _draw(Conversation(), False)[:4]
+        return _draw(Conversation(), False)[:6]
 
-    outputs = [chatbot, conversation, detected, download]
+    outputs = [chatbot, conversation, detected, download, download_docx, download_xlsx]
     inputs = [question, conversation, provinces, years, k, simplified, source, superseded]
     for trigger in (question.submit, ask.click):
         trigger(on_ask, inputs, [*outputs, question], api_visibility="private").then(
@@ -260,19 +267,25 @@ def build_qa_tab(retriever: Any) -> None:
         [conversation, simplified], [chatbot], api_visibility="private",
     )  # fmt: skip
     clear.click(on_clear, None, outputs, api_visibility="private")
-    download.click(
-        lambda conv: gr.DownloadButton(value=str(export.write_markdown(conv))),
-        [conversation], [export_file], api_visibility="private",
-    ).then(None, js=CLICK_EXPORT)  # fmt: skip
+    for button, write in (
+        (download, export.write_markdown),
+        (download_docx, answers_export.write_docx),
+        (download_xlsx, answers_export.write_xlsx),
+    ):
+        button.click(
+            lambda conv, write=write: gr.DownloadButton(value=str(write(conv))),
+            [conversation], [export_file], api_visibility="private",
+        ).then(None, js=CLICK_EXPORT)  # fmt: skip
 
 
 def _draw(conv: Conversation, simplified: bool) -> tuple[Any, ...]:
-    """Chat messages, the state, the chips of the last question, the download button
-    (enabled when something is cited; the file is written only when it is clicked)."""
+    """Chat messages, the state, the chips of the last question, the download buttons
+    (enabled when something is cited; a file is written only when its button is clicked)."""
     labels = handlers.chips(conv)
     chips = gr.CheckboxGroup(choices=labels, value=labels)
-    download = gr.Button(interactive=bool(export.cited(conv)))
-    return handlers.chat_messages(conv, simplified=simplified), conv, chips, download
+    some = bool(export.cited(conv))
+    buttons = [gr.Button(interactive=some) for _ in range(3)]
+    return handlers.chat_messages(conv, simplified=simplified), conv, chips, *buttons
 
 
 def add_search_api(retriever: Any) -> None:

@@ -80,6 +80,10 @@ EXPORT_QUESTION = "问题"
 EXPORT_SOURCE = "出处"
 EXPORT_PATH = "章节"
 EXPORT_EMPTY = "本次对话还没有引用任何条款。"
+ANSWERS_EXPORT_TITLE = "问答要点"
+ANSWERS_COLUMNS = ("问题", "要点", "出处", "文件")
+LABEL_DOWNLOAD_DOCX = "下载问答要点（Word 表格）"
+LABEL_DOWNLOAD_XLSX = "下载问答要点（Excel）"
 EXPORT_RECENT_ONLY = "只包含最近{turns}轮对话引用的条款。"
 
 #: Example questions: at least six, one in Traditional script (the last one).

@@ -97,11 +97,13 @@ def test_downloads_keep_the_citations(retriever, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
-def test_downloads_share_one_folder_per_process(retriever):
+def test_downloads_live_in_the_process_temporary_folder(retriever):
+    from common.scratch import scratch_root
+
     comparison = _ask(retriever, "浙江和云南的危险化学品").comparison
     first = compare_export.write_docx(comparison)
     second = compare_export.write_xlsx(comparison)
-    assert first.parent == second.parent == compare_export.export_folder()
+    assert first.parent.parent == second.parent.parent == scratch_root()
 
 
 def test_compare_api_returns_one_entry_per_source_and_no_paths(retriever):
