@@ -3,10 +3,16 @@
 Per document: read (any supported format and encoding) → clean → repair mojibake → parse the
 structure → split long clauses → :class:`~corpus.clause.Clause` records. A document that fails
 becomes a :class:`~corpus.clause.LoadError` and the rest of the folder still loads.
+
+The folder is untrusted input: only regular files directly in it are read (never a symbolic
+link, a sub-folder, a FIFO or a device), each within the size limits of
+:mod:`common.limits`; a name from the folder or the manifest is only ever matched against the
+folder's own listing, never opened as a path. Every file left out is reported, with why.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -14,11 +20,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from common.limits import Limits, limits
 from corpus.clause import Clause, Corpus, DocMeta, LoadError
 from corpus.cleaning import CleanText, clean_text
 from corpus.metadata import ManifestError, document_meta, load_manifest
 from corpus.mojibake import repair_mojibake
-from corpus.reading import SUPPORTED_SUFFIXES, DocumentReadError, read_document
+from corpus.reading import SUPPORTED_SUFFIXES, DocumentReadError, file_kind, read_document
 from corpus.script import to_simplified
 from corpus.splitting import MAX_CLAUSE_CHARS, split_spans
 from corpus.structure import Segment, Structure, parse_structure
@@ -49,45 +56,79 @@ class LoadedDocument:
 
 
 def document_files(folder: Path) -> list[Path]:
-    """The files of ``folder`` the loader reads, sorted by name: supported suffixes only,
-    the manifest and hidden files left out."""
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and p.name != MANIFEST_NAME
-        and not p.name.startswith(".")
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-    )
+    """The files of ``folder`` the loader reads, sorted by name (see :func:`scan_folder`)."""
+    return scan_folder(folder)[0]
 
 
-def load_corpus(folder: Path | None = None, *, progress: bool = False) -> Corpus:
+def scan_folder(folder: Path) -> tuple[list[Path], list[LoadError]]:
+    """The regular files of ``folder`` with a supported suffix, sorted by name, and a
+    :class:`LoadError` for every other entry saying why it is not read (the manifest
+    excepted). Entries are examined without following links (``lstat``)."""
+    files: list[Path] = []
+    skipped: list[LoadError] = []
+    with os.scandir(folder) as entries:
+        listing = sorted(entries, key=lambda e: e.name)
+    for entry in listing:
+        path = folder / entry.name
+        if entry.name == MANIFEST_NAME and entry.is_file(follow_symlinks=False):
+            continue
+        if entry.name.startswith("."):
+            reason = "its name starts with '.', so it is treated as hidden and not read"
+        elif (kind := file_kind(entry.stat(follow_symlinks=False).st_mode)) is not None:
+            reason = f"it is {kind}; only regular files directly in the folder are read"
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            supported = ", ".join(SUPPORTED_SUFFIXES)
+            reason = f"unsupported file type {path.suffix or '(no suffix)'!r} ({supported})"
+        else:
+            files.append(path)
+            continue
+        skipped.append(LoadError(str(path), f"skipped {entry.name!r}: {reason}"))
+    return files, skipped
+
+
+def load_corpus(
+    folder: Path | None = None, *, progress: bool = False, limits_: Limits | None = None
+) -> Corpus:
     """Load every supported document in ``folder`` (default: :data:`DEFAULT_CORPUS_DIR`).
 
-    Clauses come in file-name order, then document order. Ids are unique and identical across
-    runs; no two clauses have the same text (whitespace-normalised; the first is kept).
-    A missing folder, an empty one, or a bad file gives a :class:`LoadError` instead of an
-    exception, so a caller can show what went wrong next to what did load.
+    Clauses come in file-name order, then document order, documents listed in the
+    manifest first. Ids are unique and identical across runs; no two clauses have the same
+    text (whitespace-normalised): a clause repeated in another file is kept in the listed
+    document, else in the first file by name, and the copy is named in ``errors``.
+    A missing folder, an empty one, a bad or skipped file gives a :class:`LoadError`
+    instead of an exception, so a caller can show what went wrong next to what did load.
     """
-    documents, errors = load_documents(folder, progress=progress)
+    documents, errors = load_documents(folder, progress=progress, limits_=limits_)
     clauses = tuple(c for doc in documents for c in doc.clauses)
     return Corpus(clauses, tuple(errors))
 
 
 def load_documents(
-    folder: Path | None = None, *, progress: bool = False
+    folder: Path | None = None, *, progress: bool = False, limits_: Limits | None = None
 ) -> tuple[list[LoadedDocument], list[LoadError]]:
     """Load a folder document by document (what the CLI table shows); see :func:`load_corpus`."""
     folder = Path(folder) if folder is not None else DEFAULT_CORPUS_DIR
     if not folder.is_dir():
         return [], [LoadError(str(folder), f"not a folder: {folder}")]
+    lim = limits_ or limits()
     errors: list[LoadError] = []
     try:
         manifest = load_manifest(folder)
     except (ManifestError, OSError) as exc:  # the documents still load, without it
         manifest = {}
         errors.append(LoadError(str(folder / MANIFEST_NAME), f"manifest ignored: {exc}"))
-    files = document_files(folder)
+    files, skipped = scan_folder(folder)
+    errors.extend(skipped)
+    present = {p.name for p in files} | {Path(e.path).name for e in skipped}
+    for name in manifest:
+        if name not in present:
+            errors.append(
+                LoadError(
+                    str(folder / MANIFEST_NAME),
+                    f"the manifest lists {name!r}, which is not a file in the folder "
+                    "(listed names are matched against the folder, never opened as paths)",
+                )
+            )
     if not files:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         errors.append(LoadError(str(folder), f"no documents ({supported}) in {folder}"))
@@ -95,18 +136,21 @@ def load_documents(
     documents: list[LoadedDocument] = []
     for path in tqdm(files, desc="loading", unit="doc", disable=not progress):
         try:
-            documents.append(load_document(path, manifest.get(path.name)))
+            documents.append(load_document(path, manifest.get(path.name), lim))
         except DocumentReadError as exc:
             errors.append(LoadError(str(path), str(exc)))
         except Exception as exc:  # one broken document must not take the corpus down
             errors.append(LoadError(str(path), f"cannot load {path.name}: {exc}"))
-    return _deduplicated(documents), errors
+    documents, repeats = _deduplicated(documents, set(manifest))
+    return documents, errors + repeats
 
 
-def load_document(path: Path, manifest_entry: dict | None = None) -> LoadedDocument:
+def load_document(
+    path: Path, manifest_entry: dict | None = None, limits_: Limits | None = None
+) -> LoadedDocument:
     """Read, clean, repair, parse and split one document; raises DocumentReadError when the
-    file cannot be read and ValueError when it holds no clause."""
-    raw = read_document(path)
+    file cannot be read (or is over a size limit) and ValueError when it holds no clause."""
+    raw = read_document(path, limits_)
     cleaning = clean_text(raw)
     repair = repair_mojibake(cleaning.text)
     text = repair.text
@@ -183,22 +227,36 @@ def _overlaps(start: int, end: int, spans: Iterable[Span]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _deduplicated(documents: list[LoadedDocument]) -> list[LoadedDocument]:
+def _deduplicated(
+    documents: list[LoadedDocument], listed: set[str]
+) -> tuple[list[LoadedDocument], list[LoadError]]:
     """Drop clauses whose text repeats an earlier clause (whitespace-normalised) and make ids
-    unique across the corpus: a repeated id (two files with one doc_id, a document that
-    numbers two blocks alike) gets ``_2``, ``_3`` … in load order, so it is stable."""
-    seen_texts: set[str] = set()
+    unique across the corpus; report every file that repeats another file's clauses.
+
+    Documents listed in the manifest come first (in name order), then unlisted ones: a copy
+    of a listed document (re-encoded, or named to sort first) never takes its clauses, ids
+    or citations. Between two unlisted copies the first by name wins. A repeated id (two
+    files with one doc_id, a document that numbers two blocks alike) gets ``_2``, ``_3`` …
+    in that order, so it is stable.
+    """
+    ordered = sorted(documents, key=lambda d: d.path.name not in listed)  # stable
+    owner_of_text: dict[str, int] = {}
     seen_ids: set[str] = set()
-    result = []
-    for doc in documents:
+    result: list[LoadedDocument] = []
+    reports: list[LoadError] = []
+    for number, doc in enumerate(ordered):
         kept: list[Clause] = []
         dropped: list[str] = []
+        repeats_of: dict[int, int] = {}
         for clause in doc.clauses:
             key = re.sub(r"\s+", " ", clause.text).strip()
-            if key in seen_texts:
+            if key in owner_of_text:
                 dropped.append(clause.id)
+                owner = owner_of_text[key]
+                if owner != number:
+                    repeats_of[owner] = repeats_of.get(owner, 0) + 1
                 continue
-            seen_texts.add(key)
+            owner_of_text[key] = number
             clause_id, n = clause.id, 1
             while clause_id in seen_ids:
                 n += 1
@@ -206,4 +264,14 @@ def _deduplicated(documents: list[LoadedDocument]) -> list[LoadedDocument]:
             seen_ids.add(clause_id)
             kept.append(clause if clause_id == clause.id else replace(clause, id=clause_id))
         result.append(replace(doc, clauses=tuple(kept), dropped=tuple(dropped)))
-    return result
+        for owner, count in repeats_of.items():
+            original = ordered[owner].path.name
+            why = "listed in the manifest" if original in listed else "first by name"
+            reports.append(
+                LoadError(
+                    str(doc.path),
+                    f"{doc.path.name!r} repeats {count} of its {len(doc.clauses)} clauses from "
+                    f"{original!r} ({why}); the repeats are left out of {doc.path.name!r}",
+                )
+            )
+    return result, reports

@@ -12,7 +12,11 @@ import io
 import zipfile
 from pathlib import Path
 
+from common.limits import Limits, limits, variable
+from corpus.files import DocumentReadError, check_docx_package, file_kind, read_regular_file
 from corpus.plausibility import mean_logp
+
+__all__ = ["SUPPORTED_SUFFIXES", "DocumentReadError", "file_kind", "read_document"]
 
 #: File name suffixes :func:`read_document` accepts (lower case).
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
@@ -49,49 +53,42 @@ def _cp936_euro(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_CP936_EURO, _cp936_euro)
 
 
-class DocumentReadError(Exception):
-    """A document that cannot be turned into text; ``str()`` names the file and the reason."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"cannot read {self.path.name}: {reason}")
-
-
-def read_document(path: Path) -> str:
+def read_document(path: Path, limits_: Limits | None = None) -> str:
     """Return the text of ``path`` with ``"\\n"`` newlines and no BOM.
 
     Raises :class:`DocumentReadError` (naming the file) for a missing, empty, whitespace-only,
-    binary, undecodable or unsupported file, and for a PDF without a text layer.
+    binary, undecodable or unsupported file, a PDF without a text layer, anything that is
+    not a regular file (a symbolic link, a folder, a FIFO, a device), and a file over one of
+    the size limits (``limits_``, default :func:`common.limits.limits`).
     """
     path = Path(path)
+    lim = limits_ or limits()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise DocumentReadError(
             path, f"unsupported file type {suffix or '(no suffix)'!r} (supported: {supported})"
         )
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentReadError(path, "file not found") from None
-    except IsADirectoryError:
-        raise DocumentReadError(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise DocumentReadError(path, f"cannot open the file ({exc.strerror})") from None
+    data = read_regular_file(path, lim.max_file_bytes)
     if not data:
         raise DocumentReadError(path, "the file is empty")
 
     if suffix in _TEXT_SUFFIXES:
         text = decode_text(data, path)
     elif suffix == ".docx":
-        text = _docx_text(data, path)
+        text = _docx_text(data, path, lim)
     else:
-        text = _pdf_text(data, path)
+        text = _pdf_text(data, path, lim)
 
     text = normalise_newlines(text).removeprefix("\ufeff")
     if not text.strip():
         raise DocumentReadError(path, "the document contains no text (only whitespace)")
+    if len(text) > lim.max_document_chars:
+        raise DocumentReadError(
+            path,
+            f"the document has {len(text):,} characters, over the limit of "
+            f"{lim.max_document_chars:,} ({variable('max_document_chars')})",
+        )
     return text
 
 
@@ -183,15 +180,17 @@ def _checked(text: str, path: Path) -> str:
     return text
 
 
-def _docx_text(data: bytes, path: Path) -> str:
+def _docx_text(data: bytes, path: Path, lim: Limits) -> str:
     """Body paragraphs and table cells in document order, one per line.
 
     Merged table cells are reported once (python-docx repeats them for every grid column).
+    The package is checked against the size limits first (:func:`check_docx_package`).
     """
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_docx_package(data, path, lim)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -222,8 +221,9 @@ def _table_lines(table: object) -> list[str]:
     return lines
 
 
-def _pdf_text(data: bytes, path: Path) -> str:
-    """The text layer of every page, pages separated by a newline."""
+def _pdf_text(data: bytes, path: Path, lim: Limits) -> str:
+    """The text layer of every page, pages separated by a newline; a PDF over the page limit
+    is refused before any page is extracted."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -231,7 +231,19 @@ def _pdf_text(data: bytes, path: Path) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentReadError(path, "the PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > lim.max_pdf_pages:
+            raise DocumentReadError(
+                path,
+                f"the PDF has {len(reader.pages):,} pages, over the limit of "
+                f"{lim.max_pdf_pages:,} ({variable('max_pdf_pages')})",
+            )
+        pages = []
+        chars = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            if chars > lim.max_document_chars:
+                break  # read_document names the limit; no need to extract the rest
     except DocumentReadError:
         raise
     except (PdfReadError, ValueError, OSError) as exc:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from common.log import stderr
 from corpus.clause import Clause, Corpus
 from encoder.protocol import Encoder
 from index.protocol import Candidate, Scope, SearchBackend
@@ -124,6 +125,9 @@ class Retriever:
 
         check_backend(backend, milvus_uri)
         corpus = load_corpus(corpus_dir)
+        say = log if log is not None else stderr
+        for problem in corpus.errors:  # skipped, refused and duplicate files: never silent
+            say(f"corpus: {problem.message}")
         encoder = load_encoder(model, progress=progress)
         options: dict[str, Any] = {"force": force, "progress": progress}
         if log is not None:

@@ -353,7 +353,9 @@ def test_an_empty_folder_gives_an_error_and_no_clauses(tmp_path: Path) -> None:
     (tmp_path / "notes.csv").write_text("a,b\n", encoding="utf-8")
     corpus = load_corpus(tmp_path)
     assert corpus.clauses == ()
-    assert len(corpus.errors) == 1 and "no documents" in corpus.errors[0].message
+    messages = [e.message for e in corpus.errors]
+    assert len(messages) == 2 and "no documents" in messages[1]
+    assert "skipped 'notes.csv'" in messages[0] and "unsupported file type" in messages[0]
 
 
 def test_a_missing_folder_gives_an_error(tmp_path: Path) -> None:
