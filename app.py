@@ -2,7 +2,9 @@
 
 The model and the index are loaded once, here, before the server starts (with progress in
 the terminal); every request reuses them. Set POLICY_QA_USER and POLICY_QA_PASSWORD to
-require a login.
+require a login. The user's document library (``--library DIR``, default under the user's
+data folder, see :mod:`corpus.library`) is indexed with the default corpus and managed on
+the 文件库 tab; who may change it is :mod:`page.access`'s rule (``--allow-uploads``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ import os
 import sys
 from pathlib import Path
 
+from corpus.clause import Corpus
+from corpus.library import Library, default_library_dir
+from encoder.protocol import Encoder
+from index.backend import open_backend
 from page import build_page, serve
+from page.access import Access
+from page.library_service import LibraryService
 from retriever import Retriever
 
 
@@ -30,6 +38,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--milvus-uri", default=None, help="with --backend milvus: *.db (Lite) or http(s)://…"
     )
+    parser.add_argument(
+        "--library", type=Path, default=None,
+        help=f"the user's document library folder (default: $POLICY_QA_LIBRARY or "
+        f"{default_library_dir()})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--allow-uploads", action="store_true",
+        help="with --host 0.0.0.0 and no login: let visitors change the library",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -43,6 +60,9 @@ def login_from_env() -> tuple[str, str] | None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     print("Loading corpus, model and index (first run converts the model and builds the index)…")
+    library = Library(args.library, default_dir=args.corpus)
+    for line in library.recovered:
+        print(f"library: {line}")
     retriever = Retriever.load(
         args.index,
         model=args.model,
@@ -51,10 +71,21 @@ def main(argv: list[str] | None = None) -> int:
         log=print,
         backend=args.backend,
         milvus_uri=args.milvus_uri,
+        library=library.folder,
     )
     print(f"Ready: {len(retriever.clauses)} clauses from {', '.join(retriever.provinces())}.")
-    serve(build_page(retriever), host=args.host, port=args.port, share=args.share,
-          auth=login_from_env())  # fmt: skip
+    print(f"Library: {library.folder} ({len(library.entries())} documents)")
+
+    def open_store(
+        corpus: Corpus, encoder: Encoder
+    ) -> object:  # the background re-index: same backend, same folder
+        return open_backend(args.backend, corpus, encoder, index_dir=args.index,
+                            milvus_uri=args.milvus_uri, progress=False, log=print)  # fmt: skip
+
+    access = Access.from_options(args.host, allow_uploads=args.allow_uploads)
+    service = LibraryService.start(retriever, library, open_store, access=access)
+    serve(build_page(service.live, library=service), host=args.host, port=args.port,
+          share=args.share, auth=login_from_env())  # fmt: skip
     return 0
 
 

@@ -145,6 +145,15 @@ def load_documents(
     return documents, errors + repeats
 
 
+def merge_documents(
+    documents: list[LoadedDocument], listed: set[str]
+) -> tuple[list[LoadedDocument], list[LoadError]]:
+    """Documents loaded from several folders (the default corpus, then the user's library) as
+    one corpus: clause texts repeated across them kept once, ids unique, repeats reported.
+    ``listed`` are the file names some manifest lists (see :func:`_deduplicated`)."""
+    return _deduplicated(documents, listed)
+
+
 def load_document(
     path: Path, manifest_entry: dict | None = None, limits_: Limits | None = None
 ) -> LoadedDocument:

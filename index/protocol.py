@@ -32,16 +32,27 @@ class Scope:
 
     provinces: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    #: Validity: by default only texts in force (现行有效, 已被修改) are searched; True also
+    #: searches 已废止 and 历史版本 texts (the page's 包含已废止文件 switch).
+    any_status: bool = False
 
     @property
     def unrestricted(self) -> bool:
         """True when the scope lets every clause through."""
+        return not self.provinces and not self.years and self.any_status
+
+    @property
+    def only_validity(self) -> bool:
+        """True when validity is the only restriction (a backend whose clauses are all in
+        force may then search unrestricted)."""
         return not self.provinces and not self.years
 
     def allows(self, clause: Clause) -> bool:
         """True when ``clause`` is inside the scope (the definition backends must match)."""
-        return (not self.provinces or clause.province in self.provinces) and (
-            not self.years or clause.year in self.years
+        return (
+            (not self.provinces or clause.province in self.provinces)
+            and (not self.years or clause.year in self.years)
+            and (self.any_status or clause.doc.in_force)
         )
 
 

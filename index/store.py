@@ -86,6 +86,8 @@ class LocalIndex:
         self.embedded = embedded
         self._provinces = np.array([c.province for c in self._clauses], dtype=object)
         self._years = np.array([c.year or 0 for c in self._clauses], dtype=np.int64)
+        self._in_force = np.array([c.doc.in_force for c in self._clauses], dtype=bool)
+        self._all_in_force = bool(self._in_force.all())
 
     @property
     def clauses(self) -> tuple[Clause, ...]:
@@ -98,9 +100,11 @@ class LocalIndex:
 
     def rows(self, filters: Scope) -> np.ndarray | None:
         """Row numbers allowed by ``filters`` (None when they allow everything)."""
-        if filters.unrestricted:
+        if filters.unrestricted or (filters.only_validity and self._all_in_force):
             return None
         mask = np.ones(len(self._clauses), dtype=bool)
+        if not filters.any_status:
+            mask &= self._in_force
         if filters.provinces:
             mask &= np.isin(self._provinces, list(filters.provinces))
         if filters.years:

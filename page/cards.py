@@ -126,12 +126,19 @@ def card(hit: Hit, *, simplified: bool = False, neighbours: Sequence[Clause] = (
         f'<span class="qa-cite">{escape(c.citation)}</span>{label}{copy_button(c.citation)}'
         f'<span class="qa-score">{score_line(hit)}</span>'
         "</div>"
-        f'<div class="qa-meta">{escape(msg.CARD_TITLE)}：{escape(c.title)}'
+        f'<div class="qa-meta">{escape(msg.CARD_TITLE)}：{escape(c.title)}{_status(c)}'
         f"　{escape(msg.CARD_PATH)}：{escape(path)}</div>"
         f'<div class="qa-text">{text}</div>'
         f"{neighbour_block(c, neighbours, simplified)}"
         "</div>"
     )
+
+
+def _status(clause: Clause) -> str:
+    """（已废止） after the title of a text not in force: found only with the switch on."""
+    if clause.doc.in_force:
+        return ""
+    return f'<span class="qa-status">（{escape(clause.doc.status)}）</span>'
 
 
 def answer_sentence(hit: Hit, *, simplified: bool = False) -> str:

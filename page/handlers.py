@@ -64,12 +64,15 @@ def ask(
     provinces: Sequence[str] = (),
     years: Sequence[int] = (),
     k: int = 5,
+    *,
+    any_status: bool = False,
 ) -> Conversation:
     """The conversation with ``text`` asked and answered (or refused with a message).
 
     ``provinces``/``years`` are the filters picked beside the chat; filters named in the
     question (or carried by a follow-up) replace them for that dimension, because the question
     is the more recent and more specific wish — and they show as chips the user can untick.
+    ``any_status`` (the 包含已废止文件 switch) searches texts no longer in force too.
     """
     text = (text or "").strip()
     problem = input_problem(text)
@@ -81,7 +84,7 @@ def ask(
         return conversation.add(Turn(question=text, notice=msg.NO_FOLLOW_UP_TOPIC))
     except ValueError as error:
         return conversation.add(Turn(question=text, notice=msg.SEARCH_FAILED.format(error=error)))
-    return conversation.add(run(retriever, query, provinces, years, k))
+    return conversation.add(run(retriever, query, provinces, years, k, any_status=any_status))
 
 
 def refine(
@@ -91,6 +94,8 @@ def refine(
     provinces: Sequence[str] = (),
     years: Sequence[int] = (),
     k: int = 5,
+    *,
+    any_status: bool = False,
 ) -> Conversation:
     """The last answer searched again with only the chips still ticked (``kept_labels``).
 
@@ -103,7 +108,9 @@ def refine(
     query = last.query.keep_only(kept_labels)
     if query == last.query:
         return conversation
-    return conversation.replace_last(run(retriever, query, provinces, years, k))
+    return conversation.replace_last(
+        run(retriever, query, provinces, years, k, any_status=any_status)
+    )
 
 
 def run(
@@ -112,6 +119,8 @@ def run(
     provinces: Sequence[str] = (),
     years: Sequence[int] = (),
     k: int = 5,
+    *,
+    any_status: bool = False,
 ) -> Turn:
     """Search one resolved query and collect the neighbours of every clause shown.
 
@@ -123,6 +132,8 @@ def run(
     year = list(query.years or years) or None
     try:
         prepared = retriever.prepare(query.topic, province, year).with_absent(query.absent)
+        if any_status:
+            prepared = prepared.with_any_status()
         result = retriever.search(prepared, k=int(k))
     except ValueError as error:
         notice = msg.SEARCH_FAILED.format(error=error)
@@ -146,6 +157,7 @@ def search_api(
     provinces: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
     k: int = 10,
+    any_status: bool = False,
 ) -> dict[str, Any]:
     """One search as ``SearchResult.to_json()``, filters in the question detected.
 
@@ -155,12 +167,14 @@ def search_api(
     problem = input_problem(query)
     if problem:
         raise ValueError(problem)
-    result = retriever.search(
+    prepared = retriever.prepare(
         query.strip(),
-        k=max(1, int(k)),
-        province=list(provinces) if provinces else None,
-        year=[int(y) for y in years] if years else None,
+        list(provinces) if provinces else None,
+        [int(y) for y in years] if years else None,
     )
+    if any_status:
+        prepared = prepared.with_any_status()
+    result = retriever.search(prepared, k=max(1, int(k)))
     return result.to_json()
 
 
@@ -224,6 +238,8 @@ def _scope_line(turn: Turn) -> str:
     assert turn.result is not None
     applied = _filter_words(turn.result.filters.provinces, turn.result.filters.years)
     line = msg.SEARCHED_WITH.format(filters="、".join(applied) or msg.ALL_DOCUMENTS)
+    if turn.result.filters.any_status:
+        line += msg.WITH_REPEALED
     if turn.query is not None and turn.query.follow_up:
         line += msg.FOLLOW_UP_NOTE.format(topic=turn.query.topic)
     return line

@@ -105,14 +105,20 @@ CSS = """
 .qa-neighbour { font-size: 13px; border-left: 3px solid var(--border-color-primary);
   padding-left: 8px; margin: 6px 0; }
 .qa-neighbour-label { display: block; font-size: 12px; color: var(--body-text-color-subdued); }
+.qa-status { color: #b45309; }
+.lib-bar { height: 10px; border-radius: 5px; background: var(--border-color-primary);
+  overflow: hidden; margin: 4px 0; }
+.lib-bar > div { height: 100%; background: var(--color-accent); }
 .qa-notice.qa-warn { font-weight: 600; color: #b45309; }
 .qa-notice.qa-info, .qa-notice.qa-scope { font-size: 12px;
   color: var(--body-text-color-subdued); }
 """
 
 
-def build_page(retriever: Any) -> gr.Blocks:
-    """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the API."""
+def build_page(retriever: Any, *, library: Any = None) -> gr.Blocks:
+    """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the 文件库
+    tab when ``library`` (a :class:`page.library_service.LibraryService`) is given, the API.
+    With a library, ``retriever`` should be its ``live`` retriever, which a re-index swaps."""
     with gr.Blocks(title=msg.TITLE) as demo:
         gr.Markdown(f"## {msg.TITLE}\n{msg.SUBTITLE}")
         with gr.Tabs():
@@ -124,6 +130,9 @@ def build_page(retriever: Any) -> gr.Blocks:
             if _has("eval.tab"):
                 with gr.Tab(msg.TAB_EVAL):
                     import_module("eval.tab").build_eval_tab(retriever)
+            if library is not None:
+                with gr.Tab(msg.TAB_LIBRARY, elem_id="lib-tab") as tab:
+                    import_module("page.library_tab").build_library_tab(demo, tab, library)
         add_search_api(retriever)
     return demo
 
@@ -177,6 +186,9 @@ def build_qa_tab(retriever: Any) -> None:
             )  # fmt: skip
             k = gr.Slider(1, 10, value=5, step=1, label=msg.LABEL_K)
             simplified = gr.Checkbox(label=msg.LABEL_SIMPLIFIED, value=False)
+            any_status = gr.Checkbox(
+                label=msg.LABEL_ANY_STATUS, value=False, elem_id="qa-any-status"
+            )
             detected = gr.CheckboxGroup(
                 choices=[], value=[], label=msg.LABEL_DETECTED, elem_id="qa-detected"
             )
@@ -184,29 +196,34 @@ def build_qa_tab(retriever: Any) -> None:
             clear = gr.Button(msg.LABEL_CLEAR)
 
     def on_ask(
-        text: str, conv: Conversation, prov: list[str], yrs: list[int], n: float, simple: bool
-    ) -> tuple[Any, ...]:
-        conv = handlers.ask(retriever, conv, text, prov or (), yrs or (), int(n))
+        text: str, conv: Conversation, prov: list[str], yrs: list[int], n: float, simple: bool,
+        every: bool,
+    ) -> tuple[Any, ...]:  # fmt: skip
+        conv = handlers.ask(
+            retriever, conv, text, prov or (), yrs or (), int(n), any_status=bool(every)
+        )
         return (*_draw(conv, simple), "")
 
     def on_refine(
         kept: list[str], conv: Conversation, prov: list[str], yrs: list[int], n: float,
-        simple: bool,
+        simple: bool, every: bool,
     ) -> tuple[Any, ...]:  # fmt: skip
-        conv = handlers.refine(retriever, conv, kept or (), prov or (), yrs or (), int(n))
+        conv = handlers.refine(
+            retriever, conv, kept or (), prov or (), yrs or (), int(n), any_status=bool(every)
+        )
         return _draw(conv, simple)
 
     def on_clear() -> tuple[Any, ...]:
         return _draw(Conversation(), False)[:4]
 
     outputs = [chatbot, conversation, detected, download]
-    inputs = [question, conversation, provinces, years, k, simplified]
+    inputs = [question, conversation, provinces, years, k, simplified, any_status]
     for trigger in (question.submit, ask.click):
         trigger(on_ask, inputs, [*outputs, question], api_visibility="private").then(
             None, js=SCROLL_TO_ANSWER
         )
     detected.input(
-        on_refine, [detected, conversation, provinces, years, k, simplified], outputs,
+        on_refine, [detected, conversation, provinces, years, k, simplified, any_status], outputs,
         api_visibility="private",
     ).then(None, js=SCROLL_TO_ANSWER)  # fmt: skip
     simplified.change(
@@ -235,12 +252,14 @@ def add_search_api(retriever: Any) -> None:
         provinces: list[str] | None = None,
         years: list[int] | None = None,
         k: int = 10,
+        include_repealed: bool = False,
     ) -> dict:
         """Search the documents. ``provinces`` (e.g. ["青海省"]) and ``years`` (e.g. [2020])
         restrict the search; provinces and years written in the question are detected too.
+        ``include_repealed`` also searches documents marked 已废止 (hidden by default).
         Returns the hits with citation, text, scores and matched terms."""
         try:
-            return handlers.search_api(retriever, query, provinces, years, k)
+            return handlers.search_api(retriever, query, provinces, years, k, include_repealed)
         except ValueError as error:
             raise gr.Error(str(error)) from None
 

@@ -99,6 +99,10 @@ class PreparedQuery:
         absent = tuple(dict.fromkeys((*self.filters.absent, *provinces)))
         return replace(self, filters=replace(self.filters, absent=absent))
 
+    def with_any_status(self, any_status: bool = True) -> PreparedQuery:
+        """The same query searching 已废止 and 历史版本 texts too (default: in force only)."""
+        return replace(self, filters=replace(self.filters, any_status=bool(any_status)))
+
 
 def prepare_query(
     query: object,

@@ -108,6 +108,7 @@ class Retriever:
         log: Callable[[str], None] | None = None,
         backend: str = "local",
         milvus_uri: str | None = None,
+        library: Path | None = None,
     ) -> Retriever:
         """Load the corpus, the encoder and the index (building the index if needed).
 
@@ -117,14 +118,20 @@ class Retriever:
         or model is rebuilt anyway (the index store decides and says so through ``log``).
         ``backend`` is ``"local"`` (FAISS + bm25s in ``index_dir``) or ``"milvus"``
         (``milvus_uri``: a ``.db`` path for Milvus Lite, ``http(s)://…`` for a server; see
-        :func:`index.backend.open_backend`).
+        :func:`index.backend.open_backend`). ``library`` is the user's document library
+        folder (:mod:`corpus.library`): its documents are indexed with the corpus.
         """
         from corpus.loader import load_corpus
         from encoder.sentence import load_encoder
         from index.backend import check_backend, open_backend
 
         check_backend(backend, milvus_uri)
-        corpus = load_corpus(corpus_dir)
+        if library is not None:
+            from corpus.library import Library, load_with_library
+
+            corpus = load_with_library(corpus_dir, Library(library, default_dir=corpus_dir))
+        else:
+            corpus = load_corpus(corpus_dir)
         say = log if log is not None else stderr
         for problem in corpus.errors:  # skipped, refused and duplicate files: never silent
             say(f"corpus: {problem.message}")
