@@ -17,11 +17,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_page(retriever: Any) -> Iterator[str]:
-    """The page over ``retriever`` served in this process; yields its URL, closes it after."""
-    demo = build_page(retriever)
+def running_page(retriever: Any, *, library: Any = None, auth: Any = None) -> Iterator[str]:
+    """The page over ``retriever`` served in this process; yields its URL, closes it after.
+    ``library`` mounts the 文件库 tab (a LibraryService); ``auth`` requires a login."""
+    demo = build_page(retriever, library=library)
     port = free_port()
-    serve(demo, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
+    serve(demo, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True, auth=auth)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
