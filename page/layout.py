@@ -131,7 +131,10 @@ def build_page(retriever: Any, *, library: Any = None) -> gr.Blocks:
                 with gr.Tab(msg.TAB_EVAL):
                     import_module("eval.tab").build_eval_tab(retriever)
             if library is not None:
-                with gr.Tab(msg.TAB_LIBRARY, elem_id="lib-tab") as tab:
+                # Hidden until the page's load event finds an administrator, when a login
+                # is configured (Gradio can show a hidden tab, not hide a shown one).
+                shown = library.visible_to(None)
+                with gr.Tab(msg.TAB_LIBRARY, elem_id="lib-tab", visible=shown) as tab:
                     import_module("page.library_tab").build_library_tab(demo, tab, library)
         add_search_api(retriever)
     return demo

@@ -77,7 +77,8 @@ def build_library_tab(demo: gr.Blocks, tab: gr.Tab, service: LibraryService) -> 
         user = request_user(request)
         problem = service.refusal(user)
         line = msg.LIB_YOU_MAY if problem is None else msg.LIB_READ_ONLY.format(reason=problem)
-        return gr.Tab(visible=service.visible_to(user)), gr.Column(visible=problem is None), line
+        shown = gr.Tab(visible=True) if service.visible_to(user) else gr.skip()
+        return shown, gr.Column(visible=problem is None), line
 
     demo.load(on_load, None, [tab, actions, mode], **private)
 
