@@ -228,3 +228,16 @@ def test_cli_add_list_edit_retire_remove(tmp_path: Path, capsys: pytest.CaptureF
     assert corpus_main(["remove", doc_id, *where]) == 0
     capsys.readouterr()
     assert corpus_main(["list", *where]) == 0 and capsys.readouterr().out == ""
+
+
+def test_leftover_temporary_files_of_a_killed_write_are_removed_on_open(library: Library):
+    entry = library.add(library.check(docx_bytes(), "a.docx"))
+    (library.folder / ".manifest.json.x1y2.tmp.json").write_text("{half")
+    (library.folder / f".{entry.file}.ab12.tmp.docx").write_bytes(b"PK")
+    reopened = Library(library.folder)
+    assert len([line for line in reopened.recovered if "interrupted write" in line]) == 2
+    assert sorted(p.name for p in library.folder.iterdir()) == [
+        ".lock",
+        entry.file,
+        "manifest.json",
+    ]

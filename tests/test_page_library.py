@@ -195,3 +195,18 @@ def test_api_refuses_a_logged_in_user_who_is_not_an_administrator(tmp_path: Path
             assert added["title"] == DRONE_TITLE
     finally:
         service.jobs.close()
+
+
+def test_the_chat_switch_finds_a_retired_document_and_marks_it(service):
+    from page import handlers
+    from page.conversation import Conversation
+
+    entry = service.add(service.check(docx_bytes(), "drone.docx"), {})
+    service.retire(entry.doc_id)
+    assert service.wait_indexed(60)
+    hidden = handlers.ask(service.live, Conversation(), DRONE_QUESTION, k=3)
+    shown = handlers.ask(service.live, Conversation(), DRONE_QUESTION, k=3, any_status=True)
+    assert DRONE_CITATION not in [h.citation for h in hidden.turns[-1].result.hits]
+    assert shown.turns[-1].result.hits[0].citation == DRONE_CITATION
+    html = "".join(m["content"] for m in handlers.chat_messages(shown))
+    assert "（已废止）" in html and msg.WITH_REPEALED in html
