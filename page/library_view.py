@@ -65,10 +65,10 @@ def _library_row(
         if name in _SOURCE_FIELDS
     )
     return [
-        entry.get("title", ""), entry.get("province") or "—", entry.get("year") or "—",
+        entry.get("title", ""), state, entry.get("province") or "—", entry.get("year") or "—",
         entry.get("doc_type") or "—", entry.get("doc_number") or "—", entry.get("status", ""),
-        count, flags or "—", sources, _when(entry.get("added", "")), state,
-        msg.ORIGIN_LIBRARY, entry.doc_id,
+        count, flags or "—", sources, _when(entry.get("added", "")), msg.ORIGIN_LIBRARY,
+        entry.doc_id,
     ]  # fmt: skip
 
 
@@ -76,9 +76,9 @@ def _row(
     meta: DocMeta, clauses: list[Any], sources: str, added: str, state: str, builtin: bool
 ) -> list[Any]:
     return [
-        meta.title, meta.province or "—", meta.year or "—", meta.doc_type or "—",
+        meta.title, state, meta.province or "—", meta.year or "—", meta.doc_type or "—",
         meta.doc_number or "—", meta.status, len(clauses), _flags(clauses) or "—", sources,
-        added or "—", state, msg.ORIGIN_BUILTIN if builtin else msg.ORIGIN_LIBRARY, meta.doc_id,
+        added or "—", msg.ORIGIN_BUILTIN if builtin else msg.ORIGIN_LIBRARY, meta.doc_id,
     ]  # fmt: skip
 
 

@@ -44,7 +44,7 @@ def _cites(service, question: str, *, any_status: bool = False) -> list[str]:
 
 def _state_of(service, title: str) -> str:
     row = next(r for r in table_rows(service) if r[0] == title)
-    return row[10]
+    return row[msg.LIB_HEADERS.index("检索状态")]
 
 
 @pytest.fixture
