@@ -210,3 +210,19 @@ def test_the_chat_switch_finds_a_retired_document_and_marks_it(service):
     assert shown.turns[-1].result.hits[0].citation == DRONE_CITATION
     html = "".join(m["content"] for m in handlers.chat_messages(shown))
     assert "（已废止）" in html and msg.WITH_REPEALED in html
+
+
+def test_edit_and_replace_embed_only_what_changed(service):
+    entry = service.add(service.check(docx_bytes(), "drone.docx"), {})
+    assert service.wait_indexed(60)
+    service.edit(entry.doc_id, {"province": "青海省"})
+    assert service.wait_indexed(60)
+    assert service.current_job().result["embedded"] == 0  # metadata only: no clause re-embedded
+    assert _cites(service, DRONE_QUESTION)[0] == DRONE_CITATION.replace("甘肃省", "青海省")
+    lines = (*DRONE_LINES[:4], "2.每月开展一次无人机夜间搜救演练，配备热成像吊舱和喊话器。")
+    service.replace(entry.doc_id, service.check(docx_bytes(lines), "drone-v2.docx"))
+    assert service.wait_indexed(60)
+    assert service.current_job().result["embedded"] == 1  # the one changed item
+    texts = [c.text for c in service.live.clauses if c.doc.doc_id == entry.doc_id]
+    assert any("每月开展" in t for t in texts) and not any("每季度" in t for t in texts)
+    assert not any("航测成果" in t for t in texts)  # the dropped item is gone from search
