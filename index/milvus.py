@@ -106,7 +106,7 @@ class MilvusIndex:
 
     @cached_property
     def _out_of_force(self) -> list[str]:
-        return [c.id for c in self._clauses if not c.doc.in_force]
+        return [c.id for c in self._clauses if not c.doc.in_force]  # IN_FORCE: the default
 
     @cached_property
     def segmenter(self) -> Segmenter:
@@ -131,7 +131,7 @@ class MilvusIndex:
     def _search(self, query: Any, field: str, metric: str, k: int, filters: Scope) -> Any:
         """The server's top ``k`` ids for one query on ``field``, within ``filters``."""
         expression = mc.filter_expression(filters)
-        if not filters.any_status and self._out_of_force:
+        if not filters.include_superseded and self._out_of_force:
             # Validity is not a collection field: texts not in force are few (a retired
             # library document), so they are excluded by id, before the top k.
             ids = json.dumps(self._out_of_force, ensure_ascii=False)

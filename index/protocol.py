@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from corpus.clause import Clause
+from corpus.clause import IN_FORCE, Clause
 from encoder.protocol import Encoder
 from index.segment import Segmenter
 
@@ -32,27 +32,27 @@ class Scope:
 
     provinces: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
-    #: Validity: by default only texts in force (现行有效, 已被修改) are searched; True also
-    #: searches 已废止 and 历史版本 texts (the page's 包含已废止文件 switch).
-    any_status: bool = False
+    #: Validity (时效): by default only texts in force (现行有效, 已被修改); ``()`` lets
+    #: superseded ones (历史版本, 已废止: a retired library document) in too. The same field
+    #: and meaning as the issue-12 branch's validity scope.
+    statuses: tuple[str, ...] = IN_FORCE
 
     @property
     def unrestricted(self) -> bool:
         """True when the scope lets every clause through."""
-        return not self.provinces and not self.years and self.any_status
+        return not self.provinces and not self.years and not self.statuses
 
     @property
-    def only_validity(self) -> bool:
-        """True when validity is the only restriction (a backend whose clauses are all in
-        force may then search unrestricted)."""
-        return not self.provinces and not self.years
+    def include_superseded(self) -> bool:
+        """True when 历史版本/已废止 texts may answer."""
+        return not self.statuses
 
     def allows(self, clause: Clause) -> bool:
         """True when ``clause`` is inside the scope (the definition backends must match)."""
         return (
             (not self.provinces or clause.province in self.provinces)
             and (not self.years or clause.year in self.years)
-            and (self.any_status or clause.doc.in_force)
+            and (not self.statuses or clause.doc.status in self.statuses)
         )
 
 

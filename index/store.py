@@ -86,8 +86,7 @@ class LocalIndex:
         self.embedded = embedded
         self._provinces = np.array([c.province for c in self._clauses], dtype=object)
         self._years = np.array([c.year or 0 for c in self._clauses], dtype=np.int64)
-        self._in_force = np.array([c.doc.in_force for c in self._clauses], dtype=bool)
-        self._all_in_force = bool(self._in_force.all())
+        self._statuses = np.array([c.doc.status for c in self._clauses], dtype=object)
 
     @property
     def clauses(self) -> tuple[Clause, ...]:
@@ -100,15 +99,17 @@ class LocalIndex:
 
     def rows(self, filters: Scope) -> np.ndarray | None:
         """Row numbers allowed by ``filters`` (None when they allow everything)."""
-        if filters.unrestricted or (filters.only_validity and self._all_in_force):
+        if filters.unrestricted:
             return None
         mask = np.ones(len(self._clauses), dtype=bool)
-        if not filters.any_status:
-            mask &= self._in_force
         if filters.provinces:
             mask &= np.isin(self._provinces, list(filters.provinces))
         if filters.years:
             mask &= np.isin(self._years, list(filters.years))
+        if filters.statuses:
+            mask &= np.isin(self._statuses, list(filters.statuses))
+        if mask.all():  # e.g. "in force only" over a corpus with nothing superseded
+            return None
         return np.flatnonzero(mask)
 
     def dense_search(self, query_vector: np.ndarray, k: int, filters: Scope) -> list[Candidate]:

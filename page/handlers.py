@@ -21,7 +21,9 @@ from retriever.prepare import PreparedQuery
 class Searcher(Protocol):
     """The part of ``retriever.Retriever`` the page uses."""
 
-    def prepare(self, query: object, province: Any = None, year: Any = None) -> PreparedQuery: ...
+    def prepare(
+        self, query: object, province: Any = None, year: Any = None, **options: Any
+    ) -> PreparedQuery: ...
 
     def search(
         self,
@@ -65,14 +67,14 @@ def ask(
     years: Sequence[int] = (),
     k: int = 5,
     *,
-    any_status: bool = False,
+    include_superseded: bool = False,
 ) -> Conversation:
     """The conversation with ``text`` asked and answered (or refused with a message).
 
     ``provinces``/``years`` are the filters picked beside the chat; filters named in the
     question (or carried by a follow-up) replace them for that dimension, because the question
     is the more recent and more specific wish — and they show as chips the user can untick.
-    ``any_status`` (the 包含已废止文件 switch) searches texts no longer in force too.
+    ``include_superseded`` (the page's switch) lets 已废止/历史版本 texts answer too.
     """
     text = (text or "").strip()
     problem = input_problem(text)
@@ -84,7 +86,9 @@ def ask(
         return conversation.add(Turn(question=text, notice=msg.NO_FOLLOW_UP_TOPIC))
     except ValueError as error:
         return conversation.add(Turn(question=text, notice=msg.SEARCH_FAILED.format(error=error)))
-    return conversation.add(run(retriever, query, provinces, years, k, any_status=any_status))
+    return conversation.add(
+        run(retriever, query, provinces, years, k, include_superseded=include_superseded)
+    )
 
 
 def refine(
@@ -95,7 +99,7 @@ def refine(
     years: Sequence[int] = (),
     k: int = 5,
     *,
-    any_status: bool = False,
+    include_superseded: bool = False,
 ) -> Conversation:
     """The last answer searched again with only the chips still ticked (``kept_labels``).
 
@@ -109,7 +113,7 @@ def refine(
     if query == last.query:
         return conversation
     return conversation.replace_last(
-        run(retriever, query, provinces, years, k, any_status=any_status)
+        run(retriever, query, provinces, years, k, include_superseded=include_superseded)
     )
 
 
@@ -120,7 +124,7 @@ def run(
     years: Sequence[int] = (),
     k: int = 5,
     *,
-    any_status: bool = False,
+    include_superseded: bool = False,
 ) -> Turn:
     """Search one resolved query and collect the neighbours of every clause shown.
 
@@ -131,9 +135,9 @@ def run(
     province = list(query.provinces or provinces) or None
     year = list(query.years or years) or None
     try:
-        prepared = retriever.prepare(query.topic, province, year).with_absent(query.absent)
-        if any_status:
-            prepared = prepared.with_any_status()
+        options = {"include_superseded": True} if include_superseded else {}
+        prepared = retriever.prepare(query.topic, province, year, **options)
+        prepared = prepared.with_absent(query.absent)
         result = retriever.search(prepared, k=int(k))
     except ValueError as error:
         notice = msg.SEARCH_FAILED.format(error=error)
@@ -157,7 +161,7 @@ def search_api(
     provinces: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
     k: int = 10,
-    any_status: bool = False,
+    include_superseded: bool = False,
 ) -> dict[str, Any]:
     """One search as ``SearchResult.to_json()``, filters in the question detected.
 
@@ -167,13 +171,13 @@ def search_api(
     problem = input_problem(query)
     if problem:
         raise ValueError(problem)
+    options = {"include_superseded": True} if include_superseded else {}
     prepared = retriever.prepare(
         query.strip(),
         list(provinces) if provinces else None,
         [int(y) for y in years] if years else None,
+        **options,
     )
-    if any_status:
-        prepared = prepared.with_any_status()
     result = retriever.search(prepared, k=max(1, int(k)))
     return result.to_json()
 
@@ -238,8 +242,8 @@ def _scope_line(turn: Turn) -> str:
     assert turn.result is not None
     applied = _filter_words(turn.result.filters.provinces, turn.result.filters.years)
     line = msg.SEARCHED_WITH.format(filters="、".join(applied) or msg.ALL_DOCUMENTS)
-    if turn.result.filters.any_status:
-        line += msg.WITH_REPEALED
+    if turn.result.filters.include_superseded:
+        line += msg.WITH_SUPERSEDED
     if turn.query is not None and turn.query.follow_up:
         line += msg.FOLLOW_UP_NOTE.format(topic=turn.query.topic)
     return line

@@ -189,8 +189,8 @@ def build_qa_tab(retriever: Any) -> None:
             )  # fmt: skip
             k = gr.Slider(1, 10, value=5, step=1, label=msg.LABEL_K)
             simplified = gr.Checkbox(label=msg.LABEL_SIMPLIFIED, value=False)
-            any_status = gr.Checkbox(
-                label=msg.LABEL_ANY_STATUS, value=False, elem_id="qa-any-status"
+            superseded = gr.Checkbox(
+                label=msg.LABEL_SUPERSEDED, value=False, elem_id="qa-superseded"
             )
             detected = gr.CheckboxGroup(
                 choices=[], value=[], label=msg.LABEL_DETECTED, elem_id="qa-detected"
@@ -203,7 +203,7 @@ def build_qa_tab(retriever: Any) -> None:
         every: bool,
     ) -> tuple[Any, ...]:  # fmt: skip
         conv = handlers.ask(
-            retriever, conv, text, prov or (), yrs or (), int(n), any_status=bool(every)
+            retriever, conv, text, prov or (), yrs or (), int(n), include_superseded=bool(every)
         )
         return (*_draw(conv, simple), "")
 
@@ -212,7 +212,13 @@ def build_qa_tab(retriever: Any) -> None:
         simple: bool, every: bool,
     ) -> tuple[Any, ...]:  # fmt: skip
         conv = handlers.refine(
-            retriever, conv, kept or (), prov or (), yrs or (), int(n), any_status=bool(every)
+            retriever,
+            conv,
+            kept or (),
+            prov or (),
+            yrs or (),
+            int(n),
+            include_superseded=bool(every),
         )
         return _draw(conv, simple)
 
@@ -220,13 +226,13 @@ def build_qa_tab(retriever: Any) -> None:
         return _draw(Conversation(), False)[:4]
 
     outputs = [chatbot, conversation, detected, download]
-    inputs = [question, conversation, provinces, years, k, simplified, any_status]
+    inputs = [question, conversation, provinces, years, k, simplified, superseded]
     for trigger in (question.submit, ask.click):
         trigger(on_ask, inputs, [*outputs, question], api_visibility="private").then(
             None, js=SCROLL_TO_ANSWER
         )
     detected.input(
-        on_refine, [detected, conversation, provinces, years, k, simplified, any_status], outputs,
+        on_refine, [detected, conversation, provinces, years, k, simplified, superseded], outputs,
         api_visibility="private",
     ).then(None, js=SCROLL_TO_ANSWER)  # fmt: skip
     simplified.change(
@@ -255,14 +261,16 @@ def add_search_api(retriever: Any) -> None:
         provinces: list[str] | None = None,
         years: list[int] | None = None,
         k: int = 10,
-        include_repealed: bool = False,
+        include_superseded: bool = False,
     ) -> dict:
         """Search the documents. ``provinces`` (e.g. ["青海省"]) and ``years`` (e.g. [2020])
         restrict the search; provinces and years written in the question are detected too.
-        ``include_repealed`` also searches documents marked 已废止 (hidden by default).
+        ``include_superseded`` also searches texts marked 已废止/历史版本 (hidden by default).
         Returns the hits with citation, text, scores and matched terms."""
         try:
-            return handlers.search_api(retriever, query, provinces, years, k, include_repealed)
+            return handlers.search_api(
+                retriever, query, provinces, years, k, include_superseded=include_superseded
+            )
         except ValueError as error:
             raise gr.Error(str(error)) from None
 

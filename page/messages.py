@@ -80,8 +80,8 @@ SEARCH_FAILED = "无法检索：{error}"
 
 # --- the 文件库 tab (page/library_tab.py) and the validity switch ----------------------------
 TAB_LIBRARY = "文件库"
-LABEL_ANY_STATUS = "包含已废止文件"
-WITH_REPEALED = "（含已废止文件）"
+LABEL_SUPERSEDED = "包括已废止、历史版本的文件"
+WITH_SUPERSEDED = "（含已废止、历史版本）"
 
 LIB_RULES = (
     "**谁可以修改文件库**：在本机（127.0.0.1）访问且未设置登录时，本机用户可以上传、修改、"
@@ -136,9 +136,7 @@ LIB_BAD_FIELD = {
 LIB_ADDED = "已加入文件库：{title}。正在后台建立索引，完成后表格中显示“可检索”。"
 LIB_MISSING = "注意：未填写{missing}，该文件已标记为“{flags}”，按省份或年份筛选时不会检索到它。"
 LIB_SAVED = "已保存修改：{title}。索引更新后生效。"
-LIB_RETIRED = (
-    "已将“{title}”标记为已废止：默认检索不再返回它，打开问答页的“包含已废止文件”开关仍可检索到。"
-)
+LIB_RETIRED = "已将“{title}”标记为已废止：默认检索不再返回它，打开问答页的“包括已废止、历史版本的文件”开关仍可检索到。"
 LIB_RESTORED = "已将“{title}”恢复为现行有效。"
 LIB_REPLACED = "已用新版本替换“{title}”（第{version}版），只重新嵌入有变化的条款。"
 LIB_REMOVED = "已删除“{title}”，索引更新后检索结果中不再出现。"
@@ -180,7 +178,7 @@ LIB_HEADERS = (
     "加入时间", "来源", "编号",
 )  # fmt: skip
 STATE_SEARCHABLE = "可检索"
-STATE_SEARCHABLE_SWITCH = "可检索（需打开“包含已废止文件”）"
+STATE_SEARCHABLE_SWITCH = "可检索（需打开“包括已废止”开关）"
 STATE_INDEXING = "索引中"
 STATE_WAITING = "等待索引"
 STATE_REMOVING = "删除中（索引更新后消失）"

@@ -69,13 +69,13 @@ class Filters(Scope):
     @property
     def scope(self) -> Scope:
         """Only the restriction, as the backends take it."""
-        return Scope(provinces=self.provinces, years=self.years, any_status=self.any_status)
+        return Scope(provinces=self.provinces, years=self.years, statuses=self.statuses)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "province": list(self.provinces),
             "year": list(self.years),
-            "any_status": self.any_status,
+            "include_superseded": self.include_superseded,
             "detected": list(self.detected),
             "absent": list(self.absent),
         }

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from corpus.clause import IN_FORCE
 from corpus.script import to_simplified
 from retriever.hit import Filters
 from retriever.query import (
@@ -99,10 +100,6 @@ class PreparedQuery:
         absent = tuple(dict.fromkeys((*self.filters.absent, *provinces)))
         return replace(self, filters=replace(self.filters, absent=absent))
 
-    def with_any_status(self, any_status: bool = True) -> PreparedQuery:
-        """The same query searching 已废止 and 历史版本 texts too (default: in force only)."""
-        return replace(self, filters=replace(self.filters, any_status=bool(any_status)))
-
 
 def prepare_query(
     query: object,
@@ -112,6 +109,7 @@ def prepare_query(
     year: int | Sequence[int] | range | str | None = None,
     *,
     detect: bool = True,
+    include_superseded: bool = False,
 ) -> PreparedQuery:
     """Prepare ``query`` for a corpus whose provinces are ``corpus_provinces``.
 
@@ -120,6 +118,7 @@ def prepare_query(
     dimension by dimension. ``detect=False`` reads the question as plain text (the
     benchmark's configurations that ignore what a question says about its scope).
     ``words`` splits the topic into words (the index's segmenter).
+    ``include_superseded`` lets 历史版本/已废止 texts answer (default: in force only).
 
     Raises ``ValueError`` for a query that is not a string or has nothing to search for,
     an unknown province or a bad year.
@@ -135,6 +134,7 @@ def prepare_query(
         normalise_provinces(province, corpus_provinces),
         normalise_years(year),
     )
+    filters = replace(filters, statuses=() if include_superseded else IN_FORCE)
     norm = to_simplified(parsed.rest)
     topic = strip_question_boilerplate(norm)
     return PreparedQuery(

@@ -192,10 +192,15 @@ class Retriever:
         year: int | Sequence[int] | range | str | None = None,
         *,
         detect: bool = True,
+        include_superseded: bool = False,
     ) -> PreparedQuery:
         """``query`` prepared for this corpus (:func:`retriever.prepare.prepare_query` with
-        its provinces and its index's segmenter): what :meth:`search` does first."""
-        return prepare_query(query, self._provinces, self._words, province, year, detect=detect)
+        its provinces and its index's segmenter): what :meth:`search` does first.
+        ``include_superseded`` lets 已废止/历史版本 texts answer (default: in force only)."""
+        return prepare_query(
+            query, self._provinces, self._words, province, year, detect=detect,
+            include_superseded=include_superseded,
+        )  # fmt: skip
 
     def search(
         self,

@@ -66,9 +66,11 @@ class FakeRetriever:
         window = self.clauses[max(0, at - before) : at + after + 1]
         return [c for c in window if c.doc.doc_id == doc]
 
-    def prepare(self, query: object, province: Any = None, year: Any = None) -> PreparedQuery:
+    def prepare(
+        self, query: object, province: Any = None, year: Any = None, **options: Any
+    ) -> PreparedQuery:
         """The real preparation (filters, absent provinces), with whitespace as words."""
-        return prepare_query(query, self.provinces(), str.split, province, year)
+        return prepare_query(query, self.provinces(), str.split, province, year, **options)
 
     def search(
         self,

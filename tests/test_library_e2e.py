@@ -127,7 +127,7 @@ def test_retired_document_is_hidden_by_default_and_found_with_the_switch(service
         expect(_row(page, DRONE_TITLE)).to_contain_text("需打开", timeout=WAIT)
 
         assert DRONE_CITATION not in _ask(page, DRONE_QUESTION, 0)
-        page.locator("#qa-any-status input").check()
+        page.locator("#qa-superseded input").check()
         cites = _ask(page, DRONE_QUESTION, 1)
         assert cites[0] == DRONE_CITATION
         expect(page.locator("#qa-chat .qa-status").first).to_contain_text("已废止")

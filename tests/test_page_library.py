@@ -35,10 +35,8 @@ FLOOD_LINES = (
 FLOOD_QUESTION = "冰湖水位雷达汛期每日回传几次"
 
 
-def _cites(service, question: str, *, any_status: bool = False) -> list[str]:
-    prepared = service.live.prepare(question)
-    if any_status:
-        prepared = prepared.with_any_status()
+def _cites(service, question: str, *, include_superseded: bool = False) -> list[str]:
+    prepared = service.live.prepare(question, include_superseded=include_superseded)
     return [h.citation for h in service.live.search(prepared, k=3).hits]
 
 
@@ -100,7 +98,7 @@ def test_retired_document_is_hidden_by_default_and_found_with_the_switch(service
     service.retire(entry.doc_id)
     assert service.wait_indexed(60)
     assert DRONE_CITATION not in _cites(service, DRONE_QUESTION)
-    assert _cites(service, DRONE_QUESTION, any_status=True)[0] == DRONE_CITATION
+    assert _cites(service, DRONE_QUESTION, include_superseded=True)[0] == DRONE_CITATION
     assert _state_of(service, DRONE_TITLE) == msg.STATE_SEARCHABLE_SWITCH
     service.retire(entry.doc_id, undo=True)
     assert service.wait_indexed(60)
@@ -205,11 +203,11 @@ def test_the_chat_switch_finds_a_retired_document_and_marks_it(service):
     service.retire(entry.doc_id)
     assert service.wait_indexed(60)
     hidden = handlers.ask(service.live, Conversation(), DRONE_QUESTION, k=3)
-    shown = handlers.ask(service.live, Conversation(), DRONE_QUESTION, k=3, any_status=True)
+    shown = handlers.ask(service.live, Conversation(), DRONE_QUESTION, k=3, include_superseded=True)
     assert DRONE_CITATION not in [h.citation for h in hidden.turns[-1].result.hits]
     assert shown.turns[-1].result.hits[0].citation == DRONE_CITATION
     html = "".join(m["content"] for m in handlers.chat_messages(shown))
-    assert "（已废止）" in html and msg.WITH_REPEALED in html
+    assert "（已废止）" in html and msg.WITH_SUPERSEDED in html
 
 
 def test_edit_and_replace_embed_only_what_changed(service):
