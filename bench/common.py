@@ -9,10 +9,8 @@ rename), so an interrupted benchmark never leaves half a JSON file behind.
 
 from __future__ import annotations
 
-import json
 import os
 import platform
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 import numpy as np
 import psutil
 
+from common import atomic
 from index.manifest import library_versions as index_library_versions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,27 +94,13 @@ def now_utc() -> str:
 
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as indented UTF-8 JSON, atomically (temp file beside it, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".tmp",
-        delete=False,
-    ) as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=2)
-        handle.write("\n")
-    os.chmod(handle.name, 0o644)  # NamedTemporaryFile creates 0600; results are for everyone
-    os.replace(handle.name, path)
+    atomic.write_json(path, data)
 
 
 def save_figure(figure: Any, path: Path) -> None:
     """Save a matplotlib figure as PNG, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.png")
-    figure.savefig(tmp, dpi=120, bbox_inches="tight")
-    os.replace(tmp, path)
+    with atomic.atomic_path(path) as temp:
+        figure.savefig(temp, dpi=120, bbox_inches="tight", format="png")
 
 
 def percentiles(seconds: Sequence[float]) -> dict[str, float]:

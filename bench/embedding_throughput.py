@@ -20,7 +20,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common.atomic import write_json
 from encoder.sentence import BATCH_SIZE, DEFAULT_MODEL, SentenceEncoder, load_encoder
 from index.manifest import library_versions
 
@@ -160,12 +160,7 @@ def save(result: dict[str, Any], out: Path) -> None:
     except (OSError, ValueError):
         existing = {}
     existing[result["device"]] = result
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=out.parent, suffix=".tmp", delete=False
-    ) as tmp:
-        json.dump(existing, tmp, ensure_ascii=False, indent=2)
-    os.replace(tmp.name, out)
+    write_json(out, existing)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common.atomic import write_json
 from corpus.loader import load_corpus
 from quiz import FORMATS, check_quiz, export, generate_quiz
 from quiz.generate import body_clauses
@@ -75,10 +76,7 @@ def main() -> int:
         }
         report["runs"].append(run)
         print(json.dumps(run, ensure_ascii=False))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    temp = args.out.with_suffix(".json.tmp")
-    temp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(temp, args.out)
+    write_json(args.out, report)
     print(f"wrote {args.out}")
     return 0
 

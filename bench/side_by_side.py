@@ -39,6 +39,7 @@ from rank_bm25 import BM25Okapi
 
 from bench.common import RESULTS_DIR, machine_info, now_utc, percentiles, table, write_json
 from corpus.loader import DEFAULT_CORPUS_DIR
+from eval.benchmark import Benchmark
 from eval.judge import (
     Matcher,
     Passage,
@@ -49,7 +50,7 @@ from eval.judge import (
 )
 from eval.metrics import mean_by, per_query
 from eval.naive import NaiveIndex, read_raw_documents
-from eval.runner import Benchmark, load_benchmark
+from eval.runner import load_benchmark
 from retriever import Retriever
 
 RESULTS = RESULTS_DIR / "side_by_side.json"

@@ -14,12 +14,12 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from common import atomic
 from corpus.clause import Clause, LoadError
 from corpus.loader import DEFAULT_CORPUS_DIR, LoadedDocument, load_documents
 
@@ -184,17 +184,9 @@ def _export(documents: list[LoadedDocument], errors: list[LoadError], out: Path)
         print("nothing to export: no clause was loaded", file=sys.stderr)
         _print_errors(errors)
         return 1
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for clause in clauses:
-                fh.write(json.dumps(beir_record(clause), ensure_ascii=False) + "\n")
-        os.chmod(tmp, _default_file_mode())  # mkstemp makes 0600; others must read the export
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(
+        out, "".join(json.dumps(beir_record(c), ensure_ascii=False) + "\n" for c in clauses)
+    )
     print(f"wrote {len(clauses)} clauses to {out}")
     _print_errors(errors)
     return 0

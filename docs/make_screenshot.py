@@ -9,7 +9,6 @@ Debian's ``chromium`` and ``fonts-noto-cjk`` (without the fonts Chinese shows as
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common.atomic import atomic_path
 from page import build_page, serve
 from retriever import Retriever
 
@@ -47,9 +47,8 @@ def main(question: str = QUESTION) -> None:
             box.press("Enter")
             page.locator("#qa-chat .qa-scope").first.wait_for(timeout=120_000)
             page.wait_for_timeout(500)  # let the cards finish laying out
-            tmp = OUT.with_suffix(".tmp.png")
-            page.screenshot(path=str(tmp))
-            os.replace(tmp, OUT)
+            with atomic_path(OUT) as temp:
+                page.screenshot(path=str(temp), type="png")
             browser.close()
     finally:
         demo.close()

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
+from common.atomic import write_text
 from corpus.script import to_simplified
+from eval.configs import Config
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_QUERIES = DATA_DIR / "queries.jsonl"
@@ -109,7 +110,7 @@ def load_qrels(path: Path = DEFAULT_QRELS) -> Qrels:
 def write_qrels(qrels: Mapping[str, Mapping[str, int]], path: Path) -> None:
     """Write BEIR qrels with its header line, atomically (temp file beside it, then rename)."""
     rows = [(qid, cid, grade) for qid, docs in qrels.items() for cid, grade in docs.items()]
-    _write_atomic(path, _tsv(rows))
+    write_text(path, _tsv(rows))
 
 
 def _tsv(rows: Iterable[tuple[str, str, int]]) -> str:
@@ -118,13 +119,33 @@ def _tsv(rows: Iterable[tuple[str, str, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+@dataclass
+class ConfigRun:
+    """What one configuration returned for every query."""
+
+    config: Config
+    rankings: dict[str, list[str]] = field(default_factory=dict)  # credited ids, best first
+    latencies_ms: list[float] = field(default_factory=list)
+    low_confidence: dict[str, bool] = field(default_factory=dict)  # absent: not applicable
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Benchmark:
+    """The queries and how their relevance is judged."""
+
+    queries: list[Query]
+    qrels: Qrels
+    judging: Literal["ids", "answers"]
+    queries_path: Path
+    qrels_path: Path | None
+
+    @property
+    def answerable(self) -> list[Query]:
+        return [q for q in self.queries if self.qrels.get(q.id)]
+
+    @property
+    def unanswerable(self) -> list[Query]:
+        return [q for q in self.queries if not self.qrels.get(q.id)]

@@ -21,7 +21,7 @@ from typing import Any
 
 from corpus.clause import Clause
 from eval.benchmark import Qrels, Query
-from eval.fusion_study import Lists, Method
+from eval.fusion_methods import Lists, Method
 from eval.metrics import top_grade_qrels
 from index.segment import Segmenter, cjk_bigrams
 from retriever.answer import query_content_words

@@ -9,6 +9,7 @@ missing on purpose, so the benchmark shows what that work is worth.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,6 +66,12 @@ class NaiveIndex:
         vectors = encoder.encode_passages([w.text for w in self.windows], progress=progress)
         self.index = faiss.IndexFlatIP(vectors.shape[1])
         self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def with_encoder(self, encoder: Encoder) -> NaiveIndex:
+        """A copy sharing these windows and vectors that embeds queries with ``encoder``."""
+        clone = copy.copy(self)
+        clone.encoder = encoder
+        return clone
 
     @classmethod
     def build(cls, folder: Path, encoder: Encoder, *, progress: bool = False) -> NaiveIndex:

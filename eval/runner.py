@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -14,7 +13,8 @@ from eval.benchmark import (
     DEFAULT_QRELS,
     DEFAULT_QUERIES,
     REPORTS_DIR,
-    Qrels,
+    Benchmark,
+    ConfigRun,
     Query,
     load_qrels,
     load_queries,
@@ -29,7 +29,7 @@ from eval.judge import (
     credited_ranking,
     overlap_matcher,
 )
-from eval.vectors import QueryVectorCache, encoder_swapped
+from eval.vectors import QueryVectorCache
 
 if TYPE_CHECKING:
     from retriever import Retriever
@@ -39,36 +39,6 @@ Progress = Callable[[float, str], None]
 
 #: Queries timed one by one per configuration for the latency figures.
 LATENCY_SAMPLE = 40
-
-
-@dataclass
-class ConfigRun:
-    """What one configuration returned for every query."""
-
-    config: Config
-    rankings: dict[str, list[str]] = field(default_factory=dict)  # credited ids, best first
-    latencies_ms: list[float] = field(default_factory=list)
-    low_confidence: dict[str, bool] = field(default_factory=dict)  # absent: not applicable
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Benchmark:
-    """The queries and how their relevance is judged."""
-
-    queries: list[Query]
-    qrels: Qrels
-    judging: Literal["ids", "answers"]
-    queries_path: Path
-    qrels_path: Path | None
-
-    @property
-    def answerable(self) -> list[Query]:
-        return [q for q in self.queries if self.qrels.get(q.id)]
-
-    @property
-    def unanswerable(self) -> list[Query]:
-        return [q for q in self.queries if not self.qrels.get(q.id)]
 
 
 def load_benchmark(
@@ -144,8 +114,8 @@ def run_benchmark(
             progress(0.05 + 0.9 * (number + done / total) / len(chosen), f"{name}: {done}/{total}")
 
         searcher = _searcher(config, retriever, k=k, corpus_dir=corpus_dir)
-        with encoder_swapped(searcher.owner, cache):
-            run = run_config(config, bench, searcher, on_step=step, clauses=retriever.clauses)
+        quality = searcher.using(cache)
+        run = run_config(config, bench, quality, on_step=step, clauses=retriever.clauses)
         run.latencies_ms = [_timed(searcher, q.text) for q in timed]
         runs.append(run)
     progress(0.97, "writing the report")
@@ -162,6 +132,11 @@ class Searcher:
         self.config = config
         self.owner = owner  # a Retriever, or a NaiveIndex for the naive baseline
         self.k = k
+
+    def using(self, encoder: Any) -> Searcher:
+        """The same configuration over a copy of the owner that embeds with ``encoder``
+        (the query-vector cache), leaving the owner, which may be serving the page, as it is."""
+        return Searcher(self.config, self.owner.with_encoder(encoder), self.k)
 
     def __call__(self, text: str) -> tuple[list[Passage], bool | None]:
         """The passages found, best first, and the low-confidence flag (None: not applicable)."""

@@ -5,12 +5,10 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from eval.benchmark import Benchmark, ConfigRun
 from eval.metrics import METRICS, mean_by, per_query, significance
-
-if TYPE_CHECKING:
-    from eval.runner import Benchmark, ConfigRun
 
 
 def _percentile(values: Sequence[float], q: int) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -38,8 +39,10 @@ def report_view(reports_dir: Path = REPORTS_DIR) -> tuple[str, str | None]:
 def run_and_show(
     reports_dir: Path = REPORTS_DIR,
     progress: gr.Progress = gr.Progress(),  # noqa: B008  (Gradio injects the tracker here)
+    retriever: Any = None,
 ) -> tuple[str, str | None]:
-    """Run the full benchmark on the default corpus, then show the new report.
+    """Run the full benchmark with ``retriever`` (the page's, already loaded; None loads the
+    default one), then show the new report.
 
     The runner is imported here so that building the page loads neither ranx nor the model.
     A failure is shown on the page, above the previous report, rather than raised.
@@ -50,21 +53,22 @@ def run_and_show(
         progress(fraction, desc=message)
 
     try:
-        run_benchmark(out_dir=reports_dir, on_progress=step)
+        run_benchmark(out_dir=reports_dir, on_progress=step, retriever=retriever)
     except Exception as exc:
         md, chart = report_view(reports_dir)
         return f"**评测运行失败：** {exc}\n\n{md}", chart
     return report_view(reports_dir)
 
 
-def _run_clicked(
-    progress: gr.Progress = gr.Progress(),  # noqa: B008  (Gradio injects the tracker here)
-) -> tuple[str, str | None]:
-    return run_and_show(REPORTS_DIR, progress)
+def build_eval_tab(retriever: Any = None) -> None:
+    """Build the 评测 tab's components; call inside ``with gr.Tab("评测"):``. Runs use
+    ``retriever`` (the page's), so a run loads no second model."""
 
+    def _run_clicked(
+        progress: gr.Progress = gr.Progress(),  # noqa: B008  (Gradio injects the tracker here)
+    ) -> tuple[str, str | None]:
+        return run_and_show(REPORTS_DIR, progress, retriever)
 
-def build_eval_tab() -> None:
-    """Build the 评测 tab's components; call inside ``with gr.Tab("评测"):``."""
     gr.Markdown(
         "检索评测：用手写的基准问题集（含答案标注）比较各检索配置——词法、向量、混合、"
         "带省份/年份筛选的混合，以及通用 RAG 教程式的朴素基线——的召回率、MRR 和 nDCG。"

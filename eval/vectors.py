@@ -8,9 +8,7 @@ front; latency is measured separately with the real encoder (see ``eval.runner``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -45,14 +43,3 @@ class QueryVectorCache:
 
     def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         return self.inner.encode_passages(texts, progress=progress)
-
-
-@contextmanager
-def encoder_swapped(owner: Any, encoder: Encoder) -> Iterator[None]:
-    """Give ``owner`` (a Retriever, a NaiveIndex) another ``encoder`` for the block's duration."""
-    real = owner.encoder
-    owner.encoder = encoder
-    try:
-        yield
-    finally:
-        owner.encoder = real

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from common.atomic import write_text
 from page import messages as msg
 from page.conversation import Conversation
 from retriever.hit import Hit
@@ -61,12 +61,4 @@ def write_markdown(conversation: Conversation, directory: Path | None = None) ->
     folder = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="policy-qa-"))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"引用条款-{datetime.now():%Y%m%d-%H%M%S}.md"
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(markdown(conversation))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_text(target, markdown(conversation))

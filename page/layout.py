@@ -123,7 +123,7 @@ def build_page(retriever: Any) -> gr.Blocks:
                     import_module("quiz.tab").build_quiz_tab(retriever)
             if _has("eval.tab"):
                 with gr.Tab(msg.TAB_EVAL):
-                    import_module("eval.tab").build_eval_tab()
+                    import_module("eval.tab").build_eval_tab(retriever)
         add_search_api(retriever)
     return demo
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import genanki
 
-from quiz.export import DEFAULT_TITLE, atomic_path
-from quiz.questions import LETTERS, Question
+from common.atomic import atomic_path
+from quiz.questions import DEFAULT_TITLE, LETTERS, Question
 
 MODEL_NAME = "政策文件测验题"
 _FIELDS = ("题型", "题干", "选项", "答案", "解析", "出处", "难度")

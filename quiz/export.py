@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from quiz.questions import LETTERS, Question
+from common.atomic import atomic_path
+from quiz.questions import DEFAULT_TITLE, LETTERS, Question
 
 #: The column layout exam systems import (one row per question).
 COLUMNS = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "出处", "难度")
 _WIDTHS = (8, 60, 22, 22, 22, 22, 10, 60, 28, 6)
 FORMATS = (".xlsx", ".docx", ".csv", ".json", ".apkg")
-DEFAULT_TITLE = "安全生产政策文件测验"
 
 
 def question_row(question: Question) -> list[str]:
@@ -39,23 +36,6 @@ def question_row(question: Question) -> list[str]:
         question.citation,
         question.difficulty,
     ]
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``; renamed onto it when the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent
-    )
-    os.close(handle)
-    temp = Path(name)
-    try:
-        yield temp
-        os.chmod(temp, 0o644)  # mkstemp makes files private; a question bank is meant to be shared
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def write_xlsx(questions: Sequence[Question], path: Path, title: str = DEFAULT_TITLE) -> None:

@@ -16,8 +16,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from quiz.export import DEFAULT_TITLE, atomic_path
-from quiz.questions import LETTERS, QUESTION_TYPES, TYPE_LABELS, Question
+from common.atomic import atomic_path
+from quiz.questions import DEFAULT_TITLE, LETTERS, QUESTION_TYPES, TYPE_LABELS, Question
 
 CJK_FONT = "SimSun"
 _SECTION_NUMBERS = "一二三四五六七八九十"

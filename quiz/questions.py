@@ -20,6 +20,9 @@ from quiz.terms import Term, TermKind, find_terms
 QuestionType = Literal["cloze", "choice", "multi", "judge", "source"]
 Difficulty = Literal["易", "中", "难"]
 
+#: The title of an exported quiz when the trainer gives none.
+DEFAULT_TITLE = "安全生产政策文件测验"
+
 QUESTION_TYPES: tuple[QuestionType, ...] = ("cloze", "choice", "multi", "judge", "source")
 TYPE_LABELS: dict[str, str] = {
     "cloze": "填空题",

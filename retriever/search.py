@@ -7,6 +7,7 @@ the evaluation and the quiz; ``Retriever.search()`` turns a question into a
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -131,6 +132,14 @@ class Retriever:
             backend, corpus, encoder, index_dir=index_dir, milvus_uri=milvus_uri, **options
         )
         return cls(store, encoder, corpus)
+
+    def with_encoder(self, encoder: Encoder) -> Retriever:
+        """A retriever over the same index and corpus that embeds queries with ``encoder``
+        (e.g. the benchmark's query-vector cache), leaving this one untouched."""
+        clone = copy.copy(self)
+        clone.encoder = encoder
+        clone._encode_lock = threading.Lock()
+        return clone
 
     # --- the corpus, for filter choices and context --------------------------------------
 

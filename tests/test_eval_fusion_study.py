@@ -14,11 +14,9 @@ import pytest
 
 from eval.benchmark import Query
 from eval.fusion_analysis import rank_flips, score_margins, score_ranges, term_overlap
+from eval.fusion_methods import EQUAL_RRF, Lists, Method
 from eval.fusion_report import write_study
 from eval.fusion_study import (
-    EQUAL_RRF,
-    Lists,
-    Method,
     choose,
     disagreements,
     evaluate,
