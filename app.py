@@ -2,17 +2,19 @@
 
 The model and the index are loaded once, here, before the server starts (with progress in
 the terminal); every request reuses them. Set POLICY_QA_USER and POLICY_QA_PASSWORD to
-require a login.
+require a login (wrong passwords back off); then only POLICY_QA_ADMINS (default: that user)
+may run benchmarks. Heavy actions run one at a time in a worker process (page.jobs).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from page import build_page, serve
+from page.access import Access, login_guard
 from retriever import Retriever
 
 
@@ -30,14 +32,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--milvus-uri", default=None, help="with --backend milvus: *.db (Lite) or http(s)://…"
     )
+    parser.add_argument(
+        "--allow-uploads",
+        action="store_true",
+        help="on a public address without login, let visitors run benchmarks and rebuilds",
+    )
     return parser.parse_args(argv)
 
 
 def login_from_env() -> tuple[str, str] | None:
     """(user, password) when both POLICY_QA_USER and POLICY_QA_PASSWORD are set, else None."""
-    user = os.environ.get("POLICY_QA_USER", "")
-    password = os.environ.get("POLICY_QA_PASSWORD", "")
-    return (user, password) if user and password else None
+    return Access.from_options().login
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,9 +58,23 @@ def main(argv: list[str] | None = None) -> int:
         milvus_uri=args.milvus_uri,
     )
     print(f"Ready: {len(retriever.clauses)} clauses from {', '.join(retriever.provinces())}.")
-    serve(build_page(retriever), host=args.host, port=args.port, share=args.share,
-          auth=login_from_env())  # fmt: skip
+    access = Access.from_options(args.host, allow_uploads=args.allow_uploads)
+    page = build_page(retriever, access=access, eval_run=benchmark_run(args, retriever))
+    try:
+        serve(page, host=args.host, port=args.port, share=args.share, auth=login_guard(access))
+    finally:
+        page.jobs.close()
     return 0
+
+
+def benchmark_run(args: argparse.Namespace, retriever: Retriever) -> Any:
+    """The 评测 tab's run: the full benchmark over this app's corpus, model and index, loaded
+    again in the job worker process (so a run can never take the page down with it)."""
+    from eval.tab import BenchmarkRun, RetrieverSource
+
+    folder = getattr(retriever.backend, "folder", args.index)
+    source = RetrieverSource(folder, args.model, args.corpus, args.backend, args.milvus_uri)
+    return BenchmarkRun(source)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ result. Per-user state (the conversation, hence the previous question for follow
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
@@ -15,7 +16,9 @@ import gradio as gr
 
 from page import export, handlers
 from page import messages as msg
+from page.access import Access
 from page.conversation import Conversation
+from page.jobs import JobRunner
 
 #: How many searches run at once; more requests wait in Gradio's queue.
 CONCURRENCY_LIMIT = 4
@@ -111,8 +114,22 @@ CSS = """
 """
 
 
-def build_page(retriever: Any) -> gr.Blocks:
-    """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the API."""
+def build_page(
+    retriever: Any,
+    *,
+    access: Access | None = None,
+    jobs: JobRunner | None = None,
+    eval_run: Any = None,
+) -> gr.Blocks:
+    """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the API.
+
+    ``access`` says who may start costly actions (default: the local user on loopback);
+    ``jobs`` runs them one at a time (default: a new runner, kept as ``demo.jobs``);
+    ``eval_run`` is the ``eval.tab.BenchmarkRun`` the 评测 tab submits (default: the full
+    benchmark over ``retriever``'s index).
+    """
+    access = access or Access()
+    runner = jobs or JobRunner()
     with gr.Blocks(title=msg.TITLE) as demo:
         gr.Markdown(f"## {msg.TITLE}\n{msg.SUBTITLE}")
         with gr.Tabs():
@@ -123,8 +140,11 @@ def build_page(retriever: Any) -> gr.Blocks:
                     import_module("quiz.tab").build_quiz_tab(retriever)
             if _has("eval.tab"):
                 with gr.Tab(msg.TAB_EVAL):
-                    import_module("eval.tab").build_eval_tab(retriever)
+                    import_module("eval.tab").build_eval_tab(
+                        retriever, runner=runner, access=access, run=eval_run
+                    )
         add_search_api(retriever)
+    demo.jobs, demo.access = runner, access  # type: ignore[attr-defined]
     return demo
 
 
@@ -232,13 +252,14 @@ def add_search_api(retriever: Any) -> None:
 
     def search(
         query: str,
-        provinces: list[str] | None = None,
-        years: list[int] | None = None,
+        provinces: list[str] | str | None = None,
+        years: list[int] | int | None = None,
         k: int = 10,
     ) -> dict:
         """Search the documents. ``provinces`` (e.g. ["青海省"]) and ``years`` (e.g. [2020])
         restrict the search; provinces and years written in the question are detected too.
-        Returns the hits with citation, text, scores and matched terms."""
+        Returns the hits with citation, text, scores and matched terms. ``k``: 1 to 50. A
+        wrong value is refused with a message saying what is expected."""
         try:
             return handlers.search_api(retriever, query, provinces, years, k)
         except ValueError as error:
@@ -253,7 +274,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 7860,
     share: bool = False,
-    auth: tuple[str, str] | None = None,
+    auth: tuple[str, str] | Callable[[str, str], bool] | None = None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
 ) -> Any:
