@@ -15,6 +15,7 @@ from typing import Any
 
 from page import build_page, serve
 from page.access import Access, login_guard
+from page.layout import SESSION_CAPACITY
 from retriever import Retriever
 
 
@@ -32,6 +33,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--milvus-uri", default=None, help="with --backend milvus: *.db (Lite) or http(s)://…"
     )
+    parser.add_argument(
+        "--sessions", type=int, default=SESSION_CAPACITY,
+        help="browser sessions kept in memory (oldest dropped beyond this)",
+    )  # fmt: skip
     parser.add_argument(
         "--allow-uploads",
         action="store_true",
@@ -61,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     access = Access.from_options(args.host, allow_uploads=args.allow_uploads)
     page = build_page(retriever, access=access, eval_run=benchmark_run(args, retriever))
     try:
-        serve(page, host=args.host, port=args.port, share=args.share, auth=login_guard(access))
+        serve(page, host=args.host, port=args.port, share=args.share, auth=login_guard(access),
+              sessions=args.sessions)  # fmt: skip
     finally:
         page.jobs.close()
     return 0

@@ -20,8 +20,13 @@ from page.access import Access
 from page.conversation import Conversation
 from page.jobs import JobRunner
 
-#: How many searches run at once; more requests wait in Gradio's queue.
-CONCURRENCY_LIMIT = 4
+#: How many requests of one event run at once; more wait in Gradio's queue. Searches run in
+#: parallel but share one (batched) encoder, so more in flight means bigger, cheaper batches.
+CONCURRENCY_LIMIT = 16
+#: Browser sessions whose state Gradio keeps in memory (each holds a copy of the page's
+#: config, ~0.5 MB here, kept after the tab closes); the oldest are dropped beyond this.
+#: Gradio's default, 10,000, lets a long-running server grow by gigabytes.
+SESSION_CAPACITY = 1000
 
 #: One document-level click listener for every card's copy button. The chatbot sanitises
 #: message HTML (inline ``onclick`` and ``data-`` attributes are removed), so the listener
@@ -277,6 +282,7 @@ def serve(
     auth: tuple[str, str] | Callable[[str, str], bool] | None = None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
+    sessions: int = SESSION_CAPACITY,
 ) -> Any:
     """Queue requests (at most :data:`CONCURRENCY_LIMIT` at once) and start the server."""
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
@@ -291,4 +297,5 @@ def serve(
         css=CSS,
         head=HEAD,
         show_error=True,
+        state_session_capacity=sessions,
     )
