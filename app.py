@@ -2,24 +2,26 @@
 
 The model and the index are loaded once, here, before the server starts (with progress in
 the terminal); every request reuses them. Set POLICY_QA_USER and POLICY_QA_PASSWORD to
-require a login. The user's document library (``--library DIR``, default under the user's
-data folder, see :mod:`corpus.library`) is indexed with the default corpus and managed on
-the 文件库 tab; who may change it is :mod:`page.access`'s rule (``--allow-uploads``).
+require a login (wrong passwords back off); then only POLICY_QA_ADMINS (default: that user)
+may run benchmarks and change the library. Heavy actions run one at a time (page.jobs).
+The user's document library (``--library DIR``, default under the user's data folder, see
+:mod:`corpus.library`) is indexed with the default corpus and managed on the 文件库 tab.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from corpus.clause import Corpus
 from corpus.library import Library, default_library_dir
 from encoder.protocol import Encoder
 from index.backend import open_backend
 from page import build_page, serve
-from page.access import Access
+from page.access import Access, login_guard
+from page.layout import SESSION_CAPACITY
 from page.library_service import LibraryService
 from retriever import Retriever
 
@@ -44,17 +46,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         f"{default_library_dir()})",
     )  # fmt: skip
     parser.add_argument(
-        "--allow-uploads", action="store_true",
-        help="with --host 0.0.0.0 and no login: let visitors change the library",
+        "--sessions", type=int, default=SESSION_CAPACITY,
+        help="browser sessions kept in memory (oldest dropped beyond this)",
     )  # fmt: skip
+    parser.add_argument(
+        "--allow-uploads",
+        action="store_true",
+        help="on a public address without login, let visitors change the library and run "
+        "benchmarks and rebuilds",
+    )
     return parser.parse_args(argv)
 
 
 def login_from_env() -> tuple[str, str] | None:
     """(user, password) when both POLICY_QA_USER and POLICY_QA_PASSWORD are set, else None."""
-    user = os.environ.get("POLICY_QA_USER", "")
-    password = os.environ.get("POLICY_QA_PASSWORD", "")
-    return (user, password) if user and password else None
+    return Access.from_options().login
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,17 +82,34 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Ready: {len(retriever.clauses)} clauses from {', '.join(retriever.provinces())}.")
     print(f"Library: {library.folder} ({len(library.entries())} documents)")
 
-    def open_store(
-        corpus: Corpus, encoder: Encoder
-    ) -> object:  # the background re-index: same backend, same folder
+    def open_store(corpus: Corpus, encoder: Encoder) -> object:
+        """The background re-index: the same backend and folder as at start."""
         return open_backend(args.backend, corpus, encoder, index_dir=args.index,
                             milvus_uri=args.milvus_uri, progress=False, log=print)  # fmt: skip
 
     access = Access.from_options(args.host, allow_uploads=args.allow_uploads)
     service = LibraryService.start(retriever, library, open_store, access=access)
-    serve(build_page(service.live, library=service), host=args.host, port=args.port,
-          share=args.share, auth=login_from_env())  # fmt: skip
+    page = build_page(service.live, access=access, library=service,
+                      eval_run=benchmark_run(args, retriever, library.folder))  # fmt: skip
+    try:
+        serve(page, host=args.host, port=args.port, share=args.share, auth=login_guard(access),
+              sessions=args.sessions)  # fmt: skip
+    finally:
+        page.jobs.close()
     return 0
+
+
+def benchmark_run(args: argparse.Namespace, retriever: Retriever, library: Path) -> Any:
+    """The 评测 tab's run: the full benchmark over this app's corpus (with the library, so
+    the worker's load never rebuilds the shared index without it), model and index, loaded
+    again in the job worker process (so a run can never take the page down with it)."""
+    from eval.tab import BenchmarkRun, RetrieverSource
+
+    folder = getattr(retriever.backend, "folder", args.index)
+    source = RetrieverSource(
+        folder, args.model, args.corpus, args.backend, args.milvus_uri, library=library
+    )
+    return BenchmarkRun(source)
 
 
 if __name__ == "__main__":

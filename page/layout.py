@@ -7,6 +7,7 @@ result. Per-user state (the conversation, hence the previous question for follow
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
@@ -15,10 +16,17 @@ import gradio as gr
 
 from page import export, handlers
 from page import messages as msg
+from page.access import Access
 from page.conversation import Conversation
+from page.jobs import JobRunner
 
-#: How many searches run at once; more requests wait in Gradio's queue.
-CONCURRENCY_LIMIT = 4
+#: How many requests of one event run at once; more wait in Gradio's queue. Searches run in
+#: parallel but share one (batched) encoder, so more in flight means bigger, cheaper batches.
+CONCURRENCY_LIMIT = 16
+#: Browser sessions whose state Gradio keeps in memory (each holds a copy of the page's
+#: config, ~0.5 MB here, kept after the tab closes); the oldest are dropped beyond this.
+#: Gradio's default, 10,000, lets a long-running server grow by gigabytes.
+SESSION_CAPACITY = 1000
 
 #: One document-level click listener for every card's copy button. The chatbot sanitises
 #: message HTML (inline ``onclick`` and ``data-`` attributes are removed), so the listener
@@ -115,10 +123,30 @@ CSS = """
 """
 
 
-def build_page(retriever: Any, *, library: Any = None) -> gr.Blocks:
+def build_page(
+    retriever: Any,
+    *,
+    access: Access | None = None,
+    jobs: JobRunner | None = None,
+    eval_run: Any = None,
+    library: Any = None,
+) -> gr.Blocks:
     """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the 文件库
-    tab when ``library`` (a :class:`page.library_service.LibraryService`) is given, the API.
-    With a library, ``retriever`` should be its ``live`` retriever, which a re-index swaps."""
+    tab when ``library`` is given, the API.
+
+    ``access`` says who may start costly actions (default: the local user on loopback);
+    ``jobs`` runs them one at a time (default: a new runner, kept as ``demo.jobs``);
+    ``eval_run`` is the ``eval.tab.BenchmarkRun`` the 评测 tab submits (default: the full
+    benchmark over ``retriever``'s index). ``library`` is a
+    :class:`page.library_service.LibraryService`: its access rule and job runner are the
+    page's (one runner for re-indexes and benchmarks), and ``retriever`` should be its
+    ``live`` retriever, which a re-index swaps.
+    """
+    if library is not None:
+        access = access or library.access
+        jobs = jobs or library.jobs
+    access = access or Access()
+    runner = jobs or JobRunner()
     with gr.Blocks(title=msg.TITLE) as demo:
         gr.Markdown(f"## {msg.TITLE}\n{msg.SUBTITLE}")
         with gr.Tabs():
@@ -129,7 +157,9 @@ def build_page(retriever: Any, *, library: Any = None) -> gr.Blocks:
                     import_module("quiz.tab").build_quiz_tab(retriever)
             if _has("eval.tab"):
                 with gr.Tab(msg.TAB_EVAL):
-                    import_module("eval.tab").build_eval_tab(retriever)
+                    import_module("eval.tab").build_eval_tab(
+                        retriever, runner=runner, access=access, run=eval_run
+                    )
             if library is not None:
                 # Hidden until the page's load event finds an administrator, when a login
                 # is configured (Gradio can show a hidden tab, not hide a shown one).
@@ -137,6 +167,7 @@ def build_page(retriever: Any, *, library: Any = None) -> gr.Blocks:
                 with gr.Tab(msg.TAB_LIBRARY, elem_id="lib-tab", visible=shown) as tab:
                     import_module("page.library_tab").build_library_tab(demo, tab, library)
         add_search_api(retriever)
+    demo.jobs, demo.access = runner, access  # type: ignore[attr-defined]
     return demo
 
 
@@ -258,15 +289,16 @@ def add_search_api(retriever: Any) -> None:
 
     def search(
         query: str,
-        provinces: list[str] | None = None,
-        years: list[int] | None = None,
+        provinces: list[str] | str | None = None,
+        years: list[int] | int | None = None,
         k: int = 10,
         include_superseded: bool = False,
     ) -> dict:
         """Search the documents. ``provinces`` (e.g. ["青海省"]) and ``years`` (e.g. [2020])
         restrict the search; provinces and years written in the question are detected too.
         ``include_superseded`` also searches texts marked 已废止/历史版本 (hidden by default).
-        Returns the hits with citation, text, scores and matched terms."""
+        Returns the hits with citation, text, scores and matched terms. ``k``: 1 to 50. A
+        wrong value is refused with a message saying what is expected."""
         try:
             return handlers.search_api(
                 retriever, query, provinces, years, k, include_superseded=include_superseded
@@ -283,9 +315,10 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 7860,
     share: bool = False,
-    auth: tuple[str, str] | None = None,
+    auth: tuple[str, str] | Callable[[str, str], bool] | None = None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
+    sessions: int = SESSION_CAPACITY,
 ) -> Any:
     """Queue requests (at most :data:`CONCURRENCY_LIMIT` at once) and start the server."""
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT)
@@ -300,4 +333,5 @@ def serve(
         css=CSS,
         head=HEAD,
         show_error=True,
+        state_session_capacity=sessions,
     )

@@ -214,3 +214,16 @@ PROGRESS_DONE = "索引已更新：共 {clauses} 条条款，本次新嵌入 {em
 PROGRESS_FAILED = "索引更新失败，检索仍使用之前的索引：{error}"
 PROGRESS_QUEUED = "等待中：前面还有 {ahead} 个任务。"
 PROGRESS_RUNNING = "更新索引 {percent}：{message}（更新期间检索照常使用之前的索引）"
+
+# --- checking what a door (the chat, the /search API) was given (page/inputs.py) ----------
+NOT_TEXT = "问题必须是一段文字（字符串），收到的是{kind}。"
+BAD_PROVINCES = '省份必须是省份名称的列表（如 ["青海省"]）或一个省份名称，收到的是{kind}。'
+UNKNOWN_PROVINCE = "“{name}”不是现有文件中的省份。可选的省份：{known}。"
+BAD_YEARS = "年份必须是整数或整数列表（如 [2020]），收到的是{kind}。"
+YEAR_OUT_OF_RANGE = "年份 {year} 不在 {low}–{high} 之间。"
+BAD_K = "条款数 k 必须是 1 到 {high} 之间的整数，收到的是{value}。"
+TOO_MANY_FILTERS = "筛选条件太多（最多 {high} 个）。"
+#: Words for the kinds of value a client may send, for the messages above.
+KINDS = {"NoneType": "空值", "bool": "布尔值", "int": "整数", "float": "小数", "str": "文字",
+         "list": "列表", "tuple": "列表", "dict": "对象（字典）"}  # fmt: skip
+KIND_OTHER = "其他类型的值"

@@ -175,5 +175,5 @@ def build_quiz_tab(retriever: Any) -> None:
         on_generate,
         [provinces, years, documents, section, query, ids, types, count, seed],
         [status, preview, *downloads],
-        api_name="generate_quiz",
+        api_visibility="private",
     )

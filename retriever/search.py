@@ -19,6 +19,7 @@ import numpy as np
 
 from common.log import stderr
 from corpus.clause import Clause, Corpus
+from encoder.batching import QueryEmbedder
 from encoder.protocol import Encoder
 from index.protocol import Candidate, Scope, SearchBackend
 from retriever.answer import (
@@ -89,6 +90,7 @@ class Retriever:
         self._years = tuple(sorted({c.year for c in self._clauses if c.year}))
         self._norms: tuple[str, ...] = tuple(aligned_norm(c).lower() for c in self._clauses)
         self._encode_lock = threading.Lock()
+        self._queries = QueryEmbedder(encoder)
         # Document frequencies for the low-confidence rule, by (filters, word): counting one
         # means scanning every allowed clause, so each is counted once per process.
         self._df: dict[tuple[Scope, str], int] = {}
@@ -150,6 +152,7 @@ class Retriever:
         clone = copy.copy(self)
         clone.encoder = encoder
         clone._encode_lock = threading.Lock()
+        clone._queries = QueryEmbedder(encoder)
         return clone
 
     # --- the corpus, for filter choices and context --------------------------------------
@@ -331,9 +334,14 @@ class Retriever:
         )
 
     def _embed(self, query_norm: str) -> np.ndarray:
+        """The query's vector: the encoder is called by one thread at a time, concurrent
+        searches batched into its next call, recent questions cached
+        (:class:`encoder.batching.QueryEmbedder`)."""
         with self._encode_lock:
-            vectors = self.encoder.encode_queries([query_norm])
-        return np.asarray(vectors, dtype=np.float32)[0]
+            if self._queries.encoder is not self.encoder:  # the encoder was swapped
+                self._queries = QueryEmbedder(self.encoder)
+            embedder = self._queries
+        return embedder.embed(query_norm)
 
     @staticmethod
     def _hit(
