@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/numba_threads.py [--threads 4] [--rounds 20]
 
-For each numba threading layer available here (``workqueue``, numba's default when TBB is
-missing; ``omp``; ``tbb`` when libtbb is installed), a child process calls
+For each numba threading layer (``workqueue``; ``omp``; ``tbb``, which needs libtbb), set
+through ``NUMBA_THREADING_LAYER`` and — since ranx overrides that on import with
+``numba.config.THREADING_LAYER = "workqueue"`` — again in ``numba.config`` after importing
+ranx, a child process calls
 ``ranx.evaluate`` — what every benchmark run does — from ``--threads`` Python threads at
 once, ``--rounds`` times, and the script records whether the child survived, its exit code
 and the last line it printed (the workqueue layer aborts the whole process with
@@ -32,7 +34,10 @@ CHILD = """
 import sys, threading
 import numpy as np
 from ranx import Qrels, Run, evaluate
+import numba
 threads, rounds = int(sys.argv[1]), int(sys.argv[2])
+if sys.argv[3]:  # ranx sets config.THREADING_LAYER = "workqueue" on import: override after it
+    numba.config.THREADING_LAYER = sys.argv[3]
 rng = np.random.default_rng(0)
 qrels = Qrels({f"q{i}": {f"d{j}": 1 for j in rng.choice(200, 3)} for i in range(300)})
 run = Run({f"q{i}": {f"d{j}": float(s) for j, s in enumerate(rng.random(100))} for i in range(300)})
@@ -47,17 +52,19 @@ print("survived; threading layer:", numba.threading_layer())
 """
 
 
-def trial(layer: str, threads: int, rounds: int) -> dict:
+def trial(layer: str, threads: int, rounds: int, *, after_import: bool = False) -> dict:
+    """``layer`` set through the environment (before ranx is imported) or, with
+    ``after_import``, in ``numba.config`` after it."""
     env = {**os.environ, "NUMBA_THREADING_LAYER": layer}
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(threads), str(rounds)],
+        [sys.executable, "-c", CHILD, str(threads), str(rounds), layer if after_import else ""],
         capture_output=True, text=True, env=env, timeout=900,
     )  # fmt: skip
     lines = (done.stdout + done.stderr).strip().splitlines()
     last = next((ln for ln in reversed(lines) if ln.strip()), "")
     return {
-        "layer": layer,
+        "layer": layer + (" (set after importing ranx)" if after_import else " (environment)"),
         "threads": threads,
         "exit_code": done.returncode,
         "survived": done.returncode == 0,
@@ -73,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     trials = [trial(layer, args.threads, args.rounds) for layer in LAYERS]
+    trials += [
+        trial(layer, args.threads, args.rounds, after_import=True) for layer in ("omp", "tbb")
+    ]
     trials.append(trial("workqueue", 1, args.rounds * args.threads))
     rows = [[t["layer"], t["threads"], t["exit_code"], t["seconds"], t["last_line"][:90]]
             for t in trials]  # fmt: skip
