@@ -224,3 +224,15 @@ def test_edit_and_replace_embed_only_what_changed(service):
     texts = [c.text for c in service.live.clauses if c.doc.doc_id == entry.doc_id]
     assert any("每月开展" in t for t in texts) and not any("每季度" in t for t in texts)
     assert not any("航测成果" in t for t in texts)  # the dropped item is gone from search
+
+
+def test_a_change_made_by_the_cli_is_noticed_and_indexed(service):
+    from corpus.library import Library
+
+    cli = Library(service.library.folder)  # another writer, as `python -m corpus add` is
+    cli.add(cli.check(docx_bytes(), "drone.docx"))
+    assert service.current_job() is None  # nothing told the page
+    service.sync()  # what every table refresh does
+    assert service.current_job() is not None
+    assert service.wait_indexed(60)
+    assert _cites(service, DRONE_QUESTION)[0] == DRONE_CITATION
