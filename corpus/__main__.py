@@ -3,6 +3,7 @@
     python -m corpus [--dir D] [--laws default|all|none|NAMES]   table per document and law
     python -m corpus show CLAUSE_ID [--dir D]      one clause with its neighbours
     python -m corpus export --out F.jsonl [--dir D] BEIR corpus.jsonl
+    python -m corpus add|list|edit|retire|remove …  the user's library (corpus/library_cli.py)
 
 Exit status 1 when a clause id is unknown or nothing could be loaded; 0 otherwise (load
 errors of single documents are printed, and the table still shows the rest).
@@ -20,7 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from common import atomic
+from corpus import library_cli
 from corpus.clause import Clause, LoadError
+from corpus.ingest import document_counts
 from corpus.loader import (
     DEFAULT_CORPUS_DIR,
     LoadedDocument,
@@ -32,6 +35,8 @@ from corpus.loader import (
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in library_cli.COMMANDS:
+        return library_cli.run(args)
     folder = Path(args.dir) if args.dir else DEFAULT_CORPUS_DIR
     documents, errors = load_documents(folder, progress=False)
     laws, law_errors = law_clauses_of(
@@ -69,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("clause_id")
     export = sub.add_parser("export", parents=[common], help="write BEIR corpus.jsonl")
     export.add_argument("--out", required=True, help="output file, e.g. corpus.jsonl")
+    library_cli.add_commands(sub, common)
     return parser
 
 
@@ -158,24 +164,6 @@ def _cleaned(doc: LoadedDocument) -> str:
     if doc.dropped:
         parts.append(f"repeated clauses {len(doc.dropped)}")
     return ", ".join(parts) or "-"
-
-
-def document_counts(doc: LoadedDocument) -> dict[str, int]:
-    """Clause records; numbered items, leaves, paragraphs and points (each counted once
-    however many parts it was split into); clauses split, and the parts they became."""
-    kinds: dict[str, set[str]] = {}
-    for clause in doc.clauses:
-        kinds.setdefault(clause.kind, set()).add(clause.id.split("~")[0])
-    split = {c.id.split("~")[0] for c in doc.clauses if c.parts > 1}
-    return {
-        "clauses": len(doc.clauses),
-        "items": len(kinds.get("item", ())),
-        "leaves": len(kinds.get("leaf", ())),
-        "paragraphs": len(kinds.get("paragraph", ())),
-        "points": len(kinds.get("point", ())),
-        "split": len(split),
-        "parts": sum(1 for c in doc.clauses if c.parts > 1),
-    }
 
 
 def _width(text: str) -> int:

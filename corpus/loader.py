@@ -126,7 +126,8 @@ def law_selection(folder: Path | None, laws: str | Sequence[str] | None) -> str 
     beside a folder of the user's own."""
     if laws is not None:
         return laws
-    return "default" if folder is None else "none"
+    shipped = folder is None or Path(folder).resolve() == DEFAULT_CORPUS_DIR.resolve()
+    return "default" if shipped else "none"
 
 
 def law_clauses_of(
@@ -183,6 +184,15 @@ def load_documents(
             errors.append(LoadError(str(path), f"cannot load {path.name}: {exc}"))
     documents, repeats = _deduplicated(documents, set(manifest))
     return documents, errors + repeats
+
+
+def merge_documents(
+    documents: list[LoadedDocument], listed: set[str]
+) -> tuple[list[LoadedDocument], list[LoadError]]:
+    """Documents loaded from several folders (the default corpus, then the user's library) as
+    one corpus: clause texts repeated across them kept once, ids unique, repeats reported.
+    ``listed`` are the file names some manifest lists (see :func:`_deduplicated`)."""
+    return _deduplicated(documents, listed)
 
 
 def load_document(

@@ -13,6 +13,7 @@ collection layout is in :mod:`index.milvus_collection`.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from functools import cached_property
@@ -104,6 +105,10 @@ class MilvusIndex:
         return self._clauses
 
     @cached_property
+    def _out_of_force(self) -> list[str]:
+        return [c.id for c in self._clauses if not c.doc.in_force]  # IN_FORCE: the default
+
+    @cached_property
     def segmenter(self) -> Segmenter:
         """The local backend's segmenter over the same texts, for query words and
         highlighting, so matched terms and answer sentences are the same on both backends
@@ -125,12 +130,18 @@ class MilvusIndex:
 
     def _search(self, query: Any, field: str, metric: str, k: int, filters: Scope) -> Any:
         """The server's top ``k`` ids for one query on ``field``, within ``filters``."""
+        expression = mc.filter_expression(filters)
+        if not filters.include_superseded and self._out_of_force:
+            # Validity is not a collection field: texts not in force are few (a retired
+            # library document), so they are excluded by id, before the top k.
+            ids = json.dumps(self._out_of_force, ensure_ascii=False)
+            expression = " and ".join(p for p in (expression, f"id not in {ids}") if p)
         return self.client.search(
             self.generation,
             data=[query],
             anns_field=field,
             limit=k,
-            filter=mc.filter_expression(filters),
+            filter=expression,
             search_params={"metric_type": metric},
             output_fields=["id"],
         )[0]

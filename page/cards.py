@@ -141,8 +141,9 @@ def status_badge(clause: Clause) -> str:
         return f'<span class="qa-status">{escape(CURRENT)}</span>'
     if doc.status == AMENDED:
         return f'<span class="qa-status qa-amended">{escape(msg.CARD_AMENDED)}</span>'
-    date = doc.version_date or doc.date or "?"
-    text = msg.CARD_SUPERSEDED.format(status=doc.status, date=date)
+    date = doc.version_date or doc.date
+    # A retired document of the user's library may carry no version date.
+    text = (msg.CARD_SUPERSEDED if date else msg.CARD_RETIRED).format(status=doc.status, date=date)
     return f'<span class="qa-status qa-superseded">{escape(text)}</span>'
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from corpus.clause import Clause
-from page import cards
+from page import cards, inputs
 from page import messages as msg
 from page.conversation import Conversation, NeedsTopic, Query, Turn, resolve
 from retriever.compare import read_comparison
@@ -53,20 +53,17 @@ class Searcher(Protocol):
     def neighbours(self, clause_id: str, before: int = 1, after: int = 1) -> list[Clause]: ...
 
 
-def input_problem(text: str | None) -> str | None:
+def input_problem(text: object) -> str | None:
     """The message for a question that cannot be searched, or None when it can.
 
-    Checked before searching so the user gets a sentence rather than an error: empty text,
-    text over :data:`messages.MAX_QUESTION_CHARS`, and text with no letter, digit or
-    ideograph (only punctuation or symbols).
+    Checked before searching so the user gets a sentence rather than an error: not text,
+    empty, over :data:`messages.MAX_QUESTION_CHARS`, or with no letter, digit or ideograph
+    (see :func:`page.inputs.check_question`).
     """
-    text = (text or "").strip()
-    if not text:
-        return msg.EMPTY_INPUT
-    if len(text) > msg.MAX_QUESTION_CHARS:
-        return msg.TOO_LONG
-    if not any(ch.isalnum() for ch in text):
-        return msg.PUNCTUATION_ONLY
+    try:
+        inputs.check_question(text)
+    except inputs.InputError as error:
+        return str(error)
     return None
 
 
@@ -94,11 +91,14 @@ def ask(
     ``provinces``/``years`` are the filters picked beside the chat; filters named in the
     question (or carried by a follow-up) replace them for that dimension, because the question
     is the more recent and more specific wish — and they show as chips the user can untick.
+    ``include_superseded`` (the page's switch) lets 已废止/历史版本 texts answer too.
     """
-    text = (text or "").strip()
-    problem = input_problem(text)
-    if problem:
-        return conversation.add(Turn(question=refused_preview(text), notice=problem))
+    try:
+        checked = inputs.check_search(text, provinces, years, k, retriever.provinces())
+    except inputs.InputError as error:
+        shown = refused_preview(inputs.shown_question(text).strip())
+        return conversation.add(Turn(question=shown, notice=str(error)))
+    text, provinces, years, k = checked.question, checked.provinces, checked.years, checked.k
     try:
         query = resolve(text, conversation.last_query(), retriever.prepare)
     except NeedsTopic:
@@ -128,7 +128,14 @@ def refine(
     last = conversation.turns[-1] if conversation.turns else None
     if last is None or last.query is None:
         return conversation
-    query = last.query.keep_only(kept_labels)
+    try:
+        provinces = inputs.check_provinces(provinces, retriever.provinces())
+        years, k = inputs.check_years(years), inputs.check_k(k)
+    except inputs.InputError as error:
+        return conversation.add(Turn(question=last.question, notice=str(error)))
+    if not isinstance(kept_labels, list | tuple):
+        kept_labels = ()
+    query = last.query.keep_only([label for label in kept_labels if isinstance(label, str)])
     if query == last.query:
         return conversation
     options = {"include_superseded": include_superseded, "source": source}
@@ -185,30 +192,32 @@ def chips(conversation: Conversation) -> list[str]:
 
 def search_api(
     retriever: Searcher,
-    query: str,
-    provinces: Sequence[str] | None = None,
-    years: Sequence[int] | None = None,
-    k: int = 10,
-    *,
+    query: object,
+    provinces: object = None,
+    years: object = None,
+    k: object = 10,
     include_superseded: bool = False,
     source: str = "all",
 ) -> dict[str, Any]:
     """One search as ``SearchResult.to_json()``, filters in the question detected.
 
-    Raises ``ValueError`` with the page's Chinese message for a question that cannot be
-    searched, so API users read the same explanation as people.
+    Raises :class:`page.inputs.InputError` (a ``ValueError``) with a Chinese message for any
+    value that cannot be used (:func:`page.inputs.check_search`: the question must be text,
+    provinces known names, years integers, ``k`` 1–50), so API users read the same
+    explanation as people, never a Python error.
     """
-    problem = input_problem(query)
-    if problem:
-        raise ValueError(problem)
-    result = retriever.search(
-        query.strip(),
-        k=max(1, int(k)),
-        province=list(provinces) if provinces else None,
-        year=[int(y) for y in years] if years else None,
-        include_superseded=bool(include_superseded),
-        source=source or "all",
-    )
+    checked = inputs.check_search(query, provinces, years, k, retriever.provinces())
+    try:
+        prepared = retriever.prepare(
+            checked.question,
+            list(checked.provinces) or None,
+            list(checked.years) or None,
+            include_superseded=bool(include_superseded),
+            source=source or "all",
+        )
+        result = retriever.search(prepared, k=checked.k)
+    except ValueError as error:  # what the retriever refuses, in the page's words
+        raise inputs.InputError(msg.SEARCH_FAILED.format(error=error)) from None
     return result.to_json()
 
 
@@ -285,7 +294,7 @@ def _scope_line(turn: Turn) -> str:
     if filters.source != "all":
         applied.append(msg.SOURCE_NAMES[filters.source])
     line = msg.SEARCHED_WITH.format(filters="、".join(applied) or msg.ALL_DOCUMENTS)
-    if filters.include_superseded:
+    if turn.result.filters.include_superseded:
         line += msg.WITH_SUPERSEDED
     if turn.query is not None and turn.query.follow_up:
         line += msg.FOLLOW_UP_NOTE.format(topic=turn.query.topic)

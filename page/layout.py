@@ -8,6 +8,7 @@ result. Per-user state (the conversation, hence the previous question for follow
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
@@ -19,12 +20,19 @@ from common.limits import limits
 from common.scratch import GRADIO_CACHE, scratch_root
 from page import answers_export, compare_view, export, handlers
 from page import messages as msg
+from page.access import Access
 from page.compare_cards import CSS as COMPARE_CSS
 from page.conversation import Conversation
 from page.guard import BodyLimit
+from page.jobs import JobRunner
 
-#: How many searches run at once; more requests wait in Gradio's queue.
-CONCURRENCY_LIMIT = 4
+#: How many requests of one event run at once; more wait in Gradio's queue. Searches run in
+#: parallel but share one (batched) encoder, so more in flight means bigger, cheaper batches.
+CONCURRENCY_LIMIT = 16
+#: Browser sessions whose state Gradio keeps in memory (each holds a copy of the page's
+#: config, ~0.5 MB here, kept after the tab closes); the oldest are dropped beyond this.
+#: Gradio's default, 10,000, lets a long-running server grow by gigabytes.
+SESSION_CAPACITY = 1000
 
 #: One document-level click listener for every card's copy button. The chatbot sanitises
 #: message HTML (inline ``onclick`` and ``data-`` attributes are removed), so the listener
@@ -111,6 +119,10 @@ CSS = """
 .qa-neighbour { font-size: 13px; border-left: 3px solid var(--border-color-primary);
   padding-left: 8px; margin: 6px 0; }
 .qa-neighbour-label { display: block; font-size: 12px; color: var(--body-text-color-subdued); }
+.qa-status { color: #b45309; }
+.lib-bar { height: 10px; border-radius: 5px; background: var(--border-color-primary);
+  overflow: hidden; margin: 4px 0; }
+.lib-bar > div { height: 100%; background: var(--color-accent); }
 .qa-notice.qa-warn { font-weight: 600; color: #b45309; }
 .qa-status { font-size: 12px; }
 .qa-status.qa-superseded { color: #dc2626; font-weight: 600; }
@@ -129,13 +141,34 @@ CLICK_EXPORT = """() => { setTimeout(() => {
 }, 50); }"""
 
 
-def build_page(retriever: Any) -> gr.Blocks:
-    """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the API.
+def build_page(
+    retriever: Any,
+    *,
+    access: Access | None = None,
+    jobs: JobRunner | None = None,
+    eval_run: Any = None,
+    library: Any = None,
+) -> gr.Blocks:
+    """The whole page: the 问答 tab, the 出题/评测 tabs when their modules exist, the 文件库
+    tab when ``library`` is given, the API.
+
+    ``access`` says who may start costly actions (default: the local user on loopback);
+    ``jobs`` runs them one at a time (default: a new runner, kept as ``demo.jobs``);
+    ``eval_run`` is the ``eval.tab.BenchmarkRun`` the 评测 tab submits (default: the full
+    benchmark over ``retriever``'s index). ``library`` is a
+    :class:`page.library_service.LibraryService`: its access rule and job runner are the
+    page's (one runner for re-indexes and benchmarks), and ``retriever`` should be its
+    ``live`` retriever, which a re-index swaps.
 
     Gradio's copies of downloads go to this process's temporary folder
     (:mod:`common.scratch`, removed at exit) unless ``GRADIO_TEMP_DIR`` says otherwise,
     and are deleted by Gradio once older than the scratch age limit.
     """
+    if library is not None:
+        access = access or library.access
+        jobs = jobs or library.jobs
+    access = access or Access()
+    runner = jobs or JobRunner()
     os.environ.setdefault("GRADIO_TEMP_DIR", str(scratch_root() / GRADIO_CACHE))
     age = int(limits().max_scratch_age_s)
     with gr.Blocks(title=msg.TITLE, delete_cache=(max(60, age // 4), age)) as demo:
@@ -150,9 +183,18 @@ def build_page(retriever: Any) -> gr.Blocks:
                 compare_view.build_compare_tab(retriever)
             if _has("eval.tab"):
                 with gr.Tab(msg.TAB_EVAL):
-                    import_module("eval.tab").build_eval_tab(retriever)
+                    import_module("eval.tab").build_eval_tab(
+                        retriever, runner=runner, access=access, run=eval_run
+                    )
+            if library is not None:
+                # Hidden until the page's load event finds an administrator, when a login
+                # is configured (Gradio can show a hidden tab, not hide a shown one).
+                shown = library.visible_to(None)
+                with gr.Tab(msg.TAB_LIBRARY, elem_id="lib-tab", visible=shown) as tab:
+                    import_module("page.library_tab").build_library_tab(demo, tab, library)
         add_search_api(retriever)
         compare_view.add_compare_api(retriever)
+    demo.jobs, demo.access = runner, access  # type: ignore[attr-defined]
     return demo
 
 
@@ -212,6 +254,9 @@ def build_qa_tab(retriever: Any) -> None:
             )
             k = gr.Slider(1, 10, value=5, step=1, label=msg.LABEL_K)
             simplified = gr.Checkbox(label=msg.LABEL_SIMPLIFIED, value=False)
+            superseded = gr.Checkbox(
+                label=msg.LABEL_SUPERSEDED, value=False, elem_id="qa-superseded"
+            )
             detected = gr.CheckboxGroup(
                 choices=[], value=[], label=msg.LABEL_DETECTED, elem_id="qa-detected"
             )
@@ -293,8 +338,8 @@ def add_search_api(retriever: Any) -> None:
 
     def search(
         query: str,
-        provinces: list[str] | None = None,
-        years: list[int] | None = None,
+        provinces: list[str] | str | None = None,
+        years: list[int] | int | None = None,
         k: int = 10,
         include_superseded: bool = False,
         source: str = "all",
@@ -322,9 +367,10 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 7860,
     share: bool = False,
-    auth: tuple[str, str] | None = None,
+    auth: tuple[str, str] | Callable[[str, str], bool] | None = None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
+    sessions: int = SESSION_CAPACITY,
 ) -> Any:
     """Queue requests (at most :data:`CONCURRENCY_LIMIT` at once) and start the server.
 
@@ -346,4 +392,5 @@ def serve(
         css=CSS + COMPARE_CSS,
         head=HEAD,
         show_error=True,
+        state_session_capacity=sessions,
     )

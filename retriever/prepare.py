@@ -127,6 +127,7 @@ def prepare_query(
     dimension by dimension. ``detect=False`` reads the question as plain text (the
     benchmark's configurations that ignore what a question says about its scope).
     ``words`` splits the topic into words (the index's segmenter).
+    ``include_superseded`` lets 历史版本/已废止 texts answer (default: in force only).
 
     ``laws`` is the corpus's :class:`~retriever.lawquery.LawTable`: a law named in the
     question (消防法, 《安全生产法》) restricts the search to it — unless a province is also

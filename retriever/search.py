@@ -19,6 +19,7 @@ import numpy as np
 
 from common.log import stderr
 from corpus.clause import Clause, Corpus
+from encoder.batching import QueryEmbedder
 from encoder.protocol import Encoder
 from index.protocol import Candidate, Scope, SearchBackend
 from retriever.answer import (
@@ -91,6 +92,7 @@ class Retriever:
         self._norms: tuple[str, ...] = tuple(aligned_norm(c).lower() for c in self._clauses)
         self._laws = LawTable.of(self._clauses)
         self._encode_lock = threading.Lock()
+        self._queries = QueryEmbedder(encoder)
         # Document frequencies for the low-confidence rule, by (filters, word): counting one
         # means scanning every allowed clause, so each is counted once per process.
         self._df: dict[tuple[Scope, str], int] = {}
@@ -111,6 +113,7 @@ class Retriever:
         backend: str = "local",
         milvus_uri: str | None = None,
         laws: str | Sequence[str] | None = None,
+        library: Path | None = None,
     ) -> Retriever:
         """Load the corpus, the encoder and the index (building the index if needed).
 
@@ -122,14 +125,23 @@ class Retriever:
         (``milvus_uri``: a ``.db`` path for Milvus Lite, ``http(s)://…`` for a server; see
         :func:`index.backend.open_backend`). ``laws`` selects the national laws indexed
         beside the documents (``"default"``, ``"all"``, ``"none"`` or names; left out: the
-        default laws with the shipped corpus, none with ``corpus_dir``).
+        default laws with the shipped corpus, none with ``corpus_dir``). ``library`` is the
+        user's document library folder (:mod:`corpus.library`): its documents are indexed
+        with the corpus.
         """
         from corpus.loader import load_corpus
         from encoder.sentence import load_encoder
         from index.backend import check_backend, open_backend
 
         check_backend(backend, milvus_uri)
-        corpus = load_corpus(corpus_dir, laws=laws)
+        if library is not None:
+            from corpus.library import Library, load_with_library
+
+            corpus = load_with_library(
+                corpus_dir, Library(library, default_dir=corpus_dir, laws=laws), laws=laws
+            )
+        else:
+            corpus = load_corpus(corpus_dir, laws=laws)
         law_errors = [e.message for e in corpus.errors if e.path == "laws"]
         if law_errors:  # a misspelt law name is an error the user must see, not a silent gap
             raise ValueError(law_errors[0])
@@ -151,6 +163,7 @@ class Retriever:
         clone = copy.copy(self)
         clone.encoder = encoder
         clone._encode_lock = threading.Lock()
+        clone._queries = QueryEmbedder(encoder)
         return clone
 
     # --- the corpus, for filter choices and context --------------------------------------
@@ -372,9 +385,14 @@ class Retriever:
         )
 
     def _embed(self, query_norm: str) -> np.ndarray:
+        """The query's vector: the encoder is called by one thread at a time, concurrent
+        searches batched into its next call, recent questions cached
+        (:class:`encoder.batching.QueryEmbedder`)."""
         with self._encode_lock:
-            vectors = self.encoder.encode_queries([query_norm])
-        return np.asarray(vectors, dtype=np.float32)[0]
+            if self._queries.encoder is not self.encoder:  # the encoder was swapped
+                self._queries = QueryEmbedder(self.encoder)
+            embedder = self._queries
+        return embedder.embed(query_norm)
 
     @staticmethod
     def _hit(

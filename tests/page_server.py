@@ -5,9 +5,14 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from index.store import open_index
 from page import build_page, serve
+from retriever import Retriever
+from tests.index_fakes import FakeEncoder, make_corpus
 
 
 def free_port() -> int:
@@ -17,12 +22,29 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_page(retriever: Any) -> Iterator[str]:
-    """The page over ``retriever`` served in this process; yields its URL, closes it after."""
-    demo = build_page(retriever)
+def running_page(retriever: Any, *, auth: Any = None, **options: Any) -> Iterator[str]:
+    """The page over ``retriever`` served in this process; yields its URL, closes it after.
+
+    ``options`` go to ``build_page`` (access, jobs, eval_run, library); ``auth`` to ``serve``."""
+    demo = build_page(retriever, **options)
     port = free_port()
-    serve(demo, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
+    serve(demo, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True, auth=auth)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
         demo.close()
+        demo.jobs.close()
+
+
+@dataclass(frozen=True)
+class SmallIndex:
+    """A real ``Retriever`` over a small index (three documents, the fake encoder) at
+    ``folder``, built on first call. Picklable, so a job's worker process can open the
+    same index the page serves."""
+
+    folder: Path
+
+    def __call__(self) -> Retriever:
+        corpus = make_corpus()
+        backend = open_index(self.folder, corpus, FakeEncoder(), progress=False, log=lambda m: None)
+        return Retriever(backend, FakeEncoder(), corpus)

@@ -29,3 +29,24 @@ def test_page_exposes_the_search_endpoint_but_not_the_chat_handlers():
     public = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
     assert "search" in public
     assert not {"on_ask", "on_refine", "on_clear"} & public
+
+
+def test_costly_actions_are_open_to_visitors_of_a_public_address_only_with_allow_uploads(
+    monkeypatch,
+):
+    monkeypatch.delenv("POLICY_QA_USER", raising=False)
+    from page.access import Access, can_change
+
+    closed = app.parse_args(["--host", "0.0.0.0"])
+    opened = app.parse_args(["--host", "0.0.0.0", "--allow-uploads"])
+    assert not can_change(
+        Access.from_options(closed.host, allow_uploads=closed.allow_uploads), None
+    )
+    assert can_change(Access.from_options(opened.host, allow_uploads=opened.allow_uploads), None)
+
+
+def test_the_page_exposes_only_documented_endpoints():
+    demo = build_page(FakeRetriever())
+    public = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
+    demo.jobs.close()
+    assert public == {"search", "compare", "run_benchmark", "benchmark_status"}

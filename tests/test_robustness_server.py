@@ -93,7 +93,7 @@ CHILD = textwrap.dedent(
     import sys
     import app
     from common.scratch import new_folder, scratch_root
-    from page import export, handlers
+    from page import build_page, export, handlers
     from page.conversation import Conversation
     from quiz.select import Selection
     from quiz.tab import make_quiz
@@ -104,7 +104,7 @@ CHILD = textwrap.dedent(
     export.write_markdown(conv)
     make_quiz(fake.clauses, None, Selection(), ["cloze", "judge"], 3, 1, new_folder("quiz"))
     print(scratch_root(), flush=True)
-    app.run_server(fake, host="127.0.0.1", port=int(sys.argv[1]), quiet=True)
+    app.run_server(build_page(fake), host="127.0.0.1", port=int(sys.argv[1]), quiet=True)
     """
 )
 
