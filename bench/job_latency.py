@@ -36,8 +36,11 @@ from tests.page_server import running_page
 RESULTS = RESULTS_DIR / "job_latency.json"
 
 
-def searches(url: str, clients: int, questions: list[str], until: Any) -> list[float]:
-    """Latencies of ``clients`` users searching back to back until ``until()`` is true."""
+def searches(
+    url: str, clients: int, questions: list[str], until: Any, errors: list[str]
+) -> list[float]:
+    """Latencies of ``clients`` users searching back to back until ``until()`` is true;
+    failures are appended to ``errors`` (and counted, not raised)."""
     from gradio_client import Client
 
     out: list[float] = []
@@ -48,9 +51,15 @@ def searches(url: str, clients: int, questions: list[str], until: Any) -> list[f
         n = offset
         while not until():
             started = time.perf_counter()
-            client.predict(questions[n % len(questions)], [], [], 5, api_name="/search")
-            with lock:
-                out.append(time.perf_counter() - started)
+            try:
+                client.predict(questions[n % len(questions)], [], [], 5, api_name="/search")
+            except Exception as error:  # counted: a search that failed during a job matters
+                with lock:
+                    errors.append(f"{type(error).__name__}: {str(error)[:150]}")
+                client = Client(url, verbose=False, download_files=False)
+            else:
+                with lock:
+                    out.append(time.perf_counter() - started)
             n += 1
 
     with ThreadPoolExecutor(clients) as pool:
@@ -62,16 +71,21 @@ def phase(url: str, args: argparse.Namespace, questions: list[str], job: Any) ->
     """Search while ``job`` (a submitted job's id, with its runner) runs; or for a fixed time."""
     runner, job_id = job if job else (None, None)
     started = time.perf_counter()
+    errors: list[str] = []
     if runner is None:
         stop_at = started + args.idle_seconds
-        latencies = searches(url, args.clients, questions, lambda: time.perf_counter() > stop_at)
+        done = lambda: time.perf_counter() > stop_at  # noqa: E731
+        latencies = searches(url, args.clients, questions, done, errors)
         state, took = "idle", None
     else:
-        latencies = searches(url, args.clients, questions, lambda: not runner.get(job_id).active)
+        done = lambda: not runner.get(job_id).active  # noqa: E731
+        latencies = searches(url, args.clients, questions, done, errors)
         finished = runner.get(job_id)
         state, took = finished.state, round(finished.finished - finished.started, 1)
     return {
         "search": percentiles(latencies),
+        "errors": len(errors),
+        "error_samples": sorted(set(errors))[:3],
         "job_state": state,
         "job_seconds": took,
         "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -113,10 +127,10 @@ def main(argv: list[str] | None = None) -> int:
 
         job = runner.submit("benchmark", in_thread)
         results["during_job_in_server_thread"] = phase(url, args, questions, (runner, job.id))
-    rows = [[name, r["search"]["n"], r["search"]["p50_ms"], r["search"]["p95_ms"],
+    rows = [[name, r["search"]["n"], r["errors"], r["search"]["p50_ms"], r["search"]["p95_ms"],
              r["job_state"], r["job_seconds"], r["load_average"][0]]
             for name, r in results.items()]  # fmt: skip
-    print(table(rows, ["phase", "searches", "p50 ms", "p95 ms", "job", "job s", "load"]))
+    print(table(rows, ["phase", "searches", "errors", "p50 ms", "p95 ms", "job", "job s", "load"]))
     write_json(args.out, {"clients": args.clients, "configs": args.configs, "phases": results,
                           "machine": machine_info(), "measured_at": now_utc()})  # fmt: skip
     print(f"written to {args.out}")

@@ -246,7 +246,9 @@ def build_eval_tab(
             raise gr.Error(UNKNOWN_JOB.format(job=str(job)[:40]))
         return job_json(found)
 
-    run_button.click(on_run, None, [status, job_id, timer], api_visibility="private")
+    run_button.click(
+        on_run, None, [status, job_id, timer], api_visibility="private", show_progress="hidden"
+    )
     timer.tick(
         on_tick, [job_id], [status, timer, report_md, chart_view], api_visibility="private",
         show_progress="hidden",

@@ -89,7 +89,7 @@ class WorkerProcess:
         self._proc = self._conn = None
         if proc is None:
             return
-        if not kill:
+        if not kill and conn is not None:  # conn is None when the start itself failed
             try:
                 conn.send(None)
                 proc.join(10)
