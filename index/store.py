@@ -297,6 +297,9 @@ def _embed(
             vectors[row] = reuse.dense.vectors[stored]
         else:
             todo.append(row)
+    # Batches of similar length: a batch is padded to its longest text, so mixing a 20-token
+    # clause with a 300-token one wastes most of the batch (rows are written back by index).
+    todo.sort(key=lambda row: len(clauses[row].text_norm))
     started = time.perf_counter()
     with tqdm(
         total=len(todo), desc="embedding clauses", unit="clause", disable=not progress
