@@ -19,6 +19,7 @@ from typing import Any
 from corpus.clause import Corpus
 from corpus.library import Library, default_library_dir
 from encoder.protocol import Encoder
+from encoder.sentence import DEFAULT_VARIANT, VARIANTS
 from index.backend import open_backend
 from page import build_page, serve
 from page.access import Access, login_guard
@@ -40,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="national laws: default (corpus/laws.json), all, none, or names (安全生产法,消防法)",
     )
     parser.add_argument("--model", default=None, help="sentence-transformers model name or path")
+    parser.add_argument(
+        "--encoder",
+        choices=VARIANTS,
+        default=None,
+        help=f"inference path of the default model (default: {DEFAULT_VARIANT})",
+    )
     parser.add_argument(
         "--backend", choices=("local", "milvus"), default="local", help="index store"
     )
@@ -78,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     retriever = Retriever.load(
         args.index,
         model=args.model,
+        variant=args.encoder,
         corpus_dir=args.corpus,
         progress=True,
         log=print,

@@ -106,6 +106,7 @@ class Retriever:
         index_dir: Path | None = None,
         *,
         model: str | None = None,
+        variant: str | None = None,
         corpus_dir: Path | None = None,
         force: bool = False,
         progress: bool = True,
@@ -118,7 +119,8 @@ class Retriever:
         """Load the corpus, the encoder and the index (building the index if needed).
 
         ``index_dir`` defaults to ``index.store.DEFAULT_INDEX_DIR``, ``model`` to the bundled
-        multilingual-e5-small, ``corpus_dir`` to the shipped default corpus. ``force``
+        multilingual-e5-small, ``variant`` to its default inference path
+        (``encoder.sentence.VARIANTS``: torch, onnx, onnx-int8), ``corpus_dir`` to the shipped default corpus. ``force``
         rebuilds the index; an index that is missing, damaged or built from another corpus
         or model is rebuilt anyway (the index store decides and says so through ``log``).
         ``backend`` is ``"local"`` (FAISS + bm25s in ``index_dir``) or ``"milvus"``
@@ -148,7 +150,7 @@ class Retriever:
         say = log if log is not None else stderr
         for problem in corpus.errors:  # skipped, refused and duplicate files: never silent
             say(f"corpus: {problem.message}")
-        encoder = load_encoder(model, progress=progress)
+        encoder = load_encoder(model, variant=variant, progress=progress)
         options: dict[str, Any] = {"force": force, "progress": progress}
         if log is not None:
             options["log"] = log
