@@ -63,6 +63,11 @@ class DocMeta:
         return dict(self.sources).get(name, "unknown")
 
     @property
+    def province_label(self) -> str:
+        """What a card shows as the jurisdiction: 全国 for a national law, else the province."""
+        return "全国" if self.national else (self.province or "省份不详")
+
+    @property
     def province_short(self) -> str:
         """Province without its suffix (青海省 → 青海, 广西壮族自治区 → 广西)."""
         return short_province(self.province)
@@ -107,7 +112,12 @@ class Clause:
 
     @property
     def citation(self) -> str:
-        """The citation string shown with every answer, e.g. 【青海省·2020年·四、第22项】."""
+        """The citation string shown with every answer, e.g. 【青海省·2020年·四、第22项】;
+        an article of a law or regulation the way a lawyer writes it,
+        【《中华人民共和国安全生产法》第二十一条第二款】, a superseded version with its date and
+        status, a provincial regulation with its province."""
+        if self.kind == "article":
+            return f"【{article_source(self.doc)}{self.item}】"
         province = self.doc.province or "省份不详"
         year = f"{self.doc.year}年" if self.doc.year else "年份不详"
         return f"【{province}·{year}·{self.item}】"
@@ -147,6 +157,29 @@ _PROVINCE_SUFFIXES = (
     "省",
     "市",
 )
+
+
+def version_note(doc: DocMeta) -> str:
+    """（2021年4月29日版·历史版本） for a text that is not in force, "" otherwise."""
+    if doc.in_force:
+        return ""
+    date = doc.version_date or doc.date
+    parts = date.split("-")
+    when = ""
+    if parts and parts[0].isdigit():
+        when = f"{parts[0]}年"
+        if len(parts) > 1 and parts[1].isdigit():
+            when += f"{int(parts[1])}月"
+            if len(parts) > 2 and parts[2].isdigit():
+                when += f"{int(parts[2])}日"
+        when += "版·"
+    return f"（{when}{doc.status}）"
+
+
+def article_source(doc: DocMeta) -> str:
+    """《title》 with the version note, prefixed by the province for a provincial regulation."""
+    province = "" if doc.national or not doc.province else f"{doc.province}·"
+    return f"{province}《{doc.title}》{version_note(doc)}"
 
 
 def short_province(name: str) -> str:

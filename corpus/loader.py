@@ -14,8 +14,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from corpus.articles import split_article
 from corpus.clause import Clause, Corpus, DocMeta, LoadError
 from corpus.cleaning import CleanText, clean_text
+from corpus.lawtext import count_articles, parse_law_structure
 from corpus.metadata import ManifestError, document_meta, load_manifest
 from corpus.mojibake import repair_mojibake
 from corpus.reading import SUPPORTED_SUFFIXES, DocumentReadError, read_document
@@ -113,7 +115,11 @@ def load_document(path: Path, manifest_entry: dict | None = None) -> LoadedDocum
     # Metadata is read off the raw text: a scraped page's 來源/發布時間 lines, which cleaning
     # removes from the document, are exactly where an unlisted page states issuer and date.
     meta = document_meta(path, raw, manifest_entry)
-    structure = parse_structure(text, meta.title)
+    # A 条例/办法 laid out in 第X条 articles is parsed as a law; everything else by numbering.
+    if count_articles(text) >= 2:
+        structure = parse_law_structure(text, meta.title)
+    else:
+        structure = parse_structure(text, meta.title)
     repaired = tuple(tuple(s) for s in repair.repaired)
     unrepaired = tuple(tuple(s) for s in repair.unrepaired)
     flags = _meta_flags(meta)
@@ -133,6 +139,8 @@ def _clauses_of(segment: Segment, text: str, meta: DocMeta, flags: tuple[str, ..
     """The clause of a segment, or its parts when the segment is longer than the limit."""
     base_id = f"{meta.doc_id}:{'-'.join(segment.key)}"
     body = text[segment.start : segment.end]
+    if segment.kind == "article":
+        return _article_clauses(segment, body, base_id, meta, flags)
     spans = split_spans(body, MAX_CLAUSE_CHARS)
     clauses = []
     for part, (start, end) in enumerate(spans, start=1):
@@ -154,6 +162,29 @@ def _clauses_of(segment: Segment, text: str, meta: DocMeta, flags: tuple[str, ..
             )
         )
     return clauses
+
+
+def _article_clauses(
+    segment: Segment, body: str, base_id: str, meta: DocMeta, flags: tuple[str, ...]
+) -> list[Clause]:
+    """An article and, when long, its 款/项 parts, each cited 第N条第M款 / 第（K）项."""
+    return [
+        Clause(
+            id=f"{base_id}~{part.key}" if part.key else base_id,
+            doc=meta,
+            kind="article",
+            item=segment.item + part.label,
+            path=segment.path,
+            text=body[part.start : part.end],
+            text_norm=to_simplified(body[part.start : part.end]),
+            start=segment.start + part.start,
+            end=segment.start + part.end,
+            part=part.piece,
+            parts=part.pieces,
+            flags=flags,
+        )
+        for part in split_article(body)
+    ]
 
 
 def _meta_flags(meta: DocMeta) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from corpus.clause import DocMeta, Source
+from corpus.clause import CURRENT, STATUSES, DocMeta, Source
 from corpus.places import provinces_mentioned
 from corpus.script import to_simplified
 
@@ -119,6 +119,13 @@ def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
             raise ManifestError(f"{where} ({name}): doc_id {doc_id!r} is used twice")
         if doc_id:
             doc_ids.add(doc_id)
+        status = entry.get("status", CURRENT)
+        if status not in STATUSES:
+            raise ManifestError(
+                f"{where} ({name}): status must be one of {', '.join(STATUSES)}, got {status!r}"
+            )
+        if not isinstance(entry.get("national", False), bool):
+            raise ManifestError(f"{where} ({name}): national must be true or false")
         entries[name] = entry
     return entries
 
@@ -155,6 +162,14 @@ def document_meta(path: Path, text: str, manifest_entry: dict[str, Any] | None) 
         doc_type=values["doc_type"],
         source_file=path.name,
         sources=tuple(sources),
+        # Validity (时效) and jurisdiction come from the manifest only: a text cannot be
+        # trusted to say it was repealed, and a regulation without a province is not national
+        # unless a person says so.
+        status=entry.get("status") or CURRENT,
+        national=bool(entry.get("national", False)),
+        effective_date=str(entry.get("effective_date") or ""),
+        version_date=str(entry.get("version_date") or ""),
+        doc_number=str(entry.get("doc_number") or ""),
     )
 
 
