@@ -39,6 +39,8 @@ from index.manifest import (
     read_manifest,
     records_fingerprint,
 )
+from index.passage import PASSAGE_TEXT as LOCAL_PASSAGE_TEXT
+from index.passage import passage_text
 from index.protocol import Candidate, Scope
 from index.segment import Segmenter, SegmenterMismatch
 
@@ -51,7 +53,9 @@ LEXICAL_DIR = "lexical"
 #: progress bar moves every second or two on a 2-core machine.
 BATCH_SIZE = 32
 #: What is embedded for a clause: its Simplified text (measured on the seeds: R@1 0.89
-#: against 0.83 for the original script).
+#: against 0.83 for the original script); the Milvus backend embeds this attribute. The
+#: local index embeds and BM25-indexes :func:`index.passage.passage_text`, which is the same
+#: text for policy clauses and adds the law and heading path for law articles.
 PASSAGE_TEXT = "text_norm"
 
 Log = Callable[[str], None]
@@ -222,6 +226,8 @@ def _staleness(
         )
     if manifest.get("records_fingerprint") != records_fingerprint(clauses):
         return "clause metadata changed"
+    if manifest.get("passage_text") != LOCAL_PASSAGE_TEXT:
+        return "passages are built differently now (law articles carry their law and headings)"
     if wanted_kind is not None and stored.dense.kind != wanted_kind:
         return f"the dense index is {stored.dense.kind}, {wanted_kind} was asked for"
     return None
@@ -244,8 +250,9 @@ def _build(
     log(f"embedded {embedded} of {len(clauses)} clauses ({len(clauses) - embedded} reused)")
     rest_started = time.perf_counter()
     dense = DenseIndex.build(vectors, kind, threshold=hnsw_threshold, ef_search=ef_search)
-    segmenter = Segmenter.from_texts(c.text_norm for c in clauses)
-    lexical = LexicalIndex.build([c.text_norm for c in clauses], segmenter)
+    passages = [passage_text(c) for c in clauses]
+    segmenter = Segmenter.from_texts(passages)
+    lexical = LexicalIndex.build(passages, segmenter)
 
     tmp = index_dir.parent / f".{index_dir.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
@@ -271,7 +278,7 @@ def _build(
             data_files=_data_files(tmp),
             counts={"documents": len({c.doc.doc_id for c in clauses}), "embedded": embedded},
             timings=timings,
-            passage_text=PASSAGE_TEXT,
+            passage_text=LOCAL_PASSAGE_TEXT,
         )
         write_json(tmp / MANIFEST_FILE, manifest)
         swap_in(tmp, index_dir)
@@ -284,15 +291,17 @@ def _build(
 def _embed(
     clauses: Sequence[Clause], encoder: Encoder, reuse: LocalIndex | None, progress: bool
 ) -> tuple[np.ndarray, int, float]:
-    """Vectors for ``clauses`` in order, reusing stored ones by (id, text); returns the
-    vectors, how many were embedded, and the seconds spent embedding."""
+    """Vectors for ``clauses`` in order, reusing stored ones by (id, passage text); returns
+    the vectors, how many were embedded, and the seconds spent embedding."""
     vectors = np.zeros((len(clauses), encoder.dim), dtype=np.float32)
     todo: list[int] = []
     stored_rows = (
-        {(c.id, c.text): row for row, c in enumerate(reuse.clauses)} if reuse is not None else {}
+        {(c.id, passage_text(c)): row for row, c in enumerate(reuse.clauses)}
+        if reuse is not None
+        else {}
     )
     for row, clause in enumerate(clauses):
-        stored = stored_rows.get((clause.id, clause.text))
+        stored = stored_rows.get((clause.id, passage_text(clause)))
         if reuse is not None and stored is not None:
             vectors[row] = reuse.dense.vectors[stored]
         else:
@@ -303,7 +312,7 @@ def _embed(
     ) as bar:
         for start in range(0, len(todo), BATCH_SIZE):
             batch = todo[start : start + BATCH_SIZE]
-            out = np.asarray(encoder.encode_passages([clauses[r].text_norm for r in batch]))
+            out = np.asarray(encoder.encode_passages([passage_text(clauses[r]) for r in batch]))
             if out.shape != (len(batch), encoder.dim):
                 raise ValueError(
                     f"encoder {encoder.name!r} returned shape {out.shape}, "

@@ -1,0 +1,74 @@
+"""The benchmark suites: the policy documents (default) and the national laws (STARD).
+
+A suite names its questions, how they are judged, the half reported by default, the
+configurations it runs and the corpus its retriever searches. The law suite searches the
+project's own law clauses (:func:`corpus.laws.load_laws`) beside the default documents,
+in its own index folder, embedded through a passage-vector cache so the 25k articles are
+embedded once per machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from eval.benchmark import DATA_DIR, DEFAULT_QRELS, DEFAULT_QUERIES
+
+if TYPE_CHECKING:
+    from retriever import Retriever
+
+#: Index folders and the passage-vector cache of the law suite (gitignored).
+INDEX_DATA = Path(__file__).resolve().parent.parent / "index" / "data"
+PASSAGE_CACHE = INDEX_DATA / "passage-vectors"
+STARD_QUERIES = DATA_DIR / "stard" / "queries.jsonl"
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One benchmark: its questions, qrels (None: judged by answers/needles), default half."""
+
+    name: str
+    queries: Path
+    qrels: Path | None
+    split: str | None
+    laws: str
+
+
+SUITES: dict[str, Suite] = {
+    "policy": Suite("policy", DEFAULT_QUERIES, DEFAULT_QRELS, None, "none"),
+    "laws": Suite("laws", STARD_QUERIES, None, "test", "all"),
+}
+
+
+def law_index_dir(laws: str) -> Path:
+    """``index/data/laws-all`` and the like: one folder per law selection."""
+    safe = "".join(ch if ch.isalnum() else "-" for ch in laws)[:60]
+    return INDEX_DATA / f"laws-{safe}"
+
+
+def load_with_laws(
+    laws: str,
+    *,
+    model: str | None = None,
+    progress: bool = True,
+    log: Callable[[str], None] | None = None,
+) -> Retriever:
+    """A retriever over the default documents plus the laws ``laws`` selects ("all",
+    "default", names), in :func:`law_index_dir`, embedding through :data:`PASSAGE_CACHE`."""
+    from corpus.clause import Corpus
+    from corpus.laws import load_laws
+    from corpus.loader import load_corpus
+    from encoder.passage_cache import CachedEncoder
+    from encoder.sentence import load_encoder
+    from index.store import open_index
+    from retriever import Retriever
+
+    documents = load_corpus()
+    corpus = Corpus(documents.clauses + tuple(load_laws(laws)), documents.errors)
+    encoder = load_encoder(model, progress=progress)
+    cached = CachedEncoder(encoder, PASSAGE_CACHE)
+    options = {"log": log} if log is not None else {}
+    index = open_index(law_index_dir(laws), corpus, cached, progress=progress, **options)
+    return Retriever(index, encoder, corpus)
