@@ -31,6 +31,7 @@ from eval.judge import (
     needle_qrels,
     overlap_matcher,
 )
+from eval.suites import SUITES
 from eval.vectors import QueryVectorCache
 
 if TYPE_CHECKING:
@@ -48,16 +49,20 @@ def load_benchmark(
     qrels_path: Path | None = None,
     judging: Judging = "auto",
     split: str | None = None,
+    extra: Sequence[Path] = (),
 ) -> Benchmark:
     """Read queries and decide how relevance is judged.
 
     ``auto``: by id with the given qrels file, or with the shipped one when no queries file
     is given; by needles for a queries file whose queries carry targets (the law suite), by
-    answer substrings for another queries file given without qrels. ``split`` keeps only
-    the queries of that half (``dev``/``test``). Raises
+    answer substrings for another queries file given without qrels. ``extra`` files add
+    queries (the law suite's no-answer questions); ``split`` keeps only the queries of that
+    half (``dev``/``test``). Raises
     ``ValueError`` when the chosen mode has nothing to judge with.
     """
     queries = load_queries(queries_path or DEFAULT_QUERIES)
+    for path in extra:
+        queries += load_queries(path)
     if split:
         queries = [q for q in queries if q.split == split]
         if not queries:
@@ -123,7 +128,8 @@ def run_benchmark(
     )
     if k < 1:
         raise ValueError(f"k must be a positive integer, got {k}")
-    bench = load_benchmark(queries_path, qrels_path, judging, split)
+    extra = SUITES[suite].extra if queries_path == SUITES[suite].queries else ()
+    bench = load_benchmark(queries_path, qrels_path, judging, split, extra)
     progress(0.0, "loading the retriever")
     if retriever is None:
         from retriever import Retriever

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 INDEX_DATA = Path(__file__).resolve().parent.parent / "index" / "data"
 PASSAGE_CACHE = INDEX_DATA / "passage-vectors"
 STARD_QUERIES = DATA_DIR / "stard" / "queries.jsonl"
+#: Questions no law or policy clause answers, written for this project: the calibration set
+#: (split dev) sets the low-confidence floors, the held-out set (split test) is reported.
+CALIBRATION_DIR = DATA_DIR / "calibration"
+NO_ANSWER_CALIBRATION = CALIBRATION_DIR / "no-answer-calibration.jsonl"
+NO_ANSWER_HELDOUT = CALIBRATION_DIR / "no-answer-heldout.jsonl"
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,14 @@ class Suite:
     qrels: Path | None
     split: str | None
     laws: str
+    extra: tuple[Path, ...] = ()
 
 
 SUITES: dict[str, Suite] = {
     "policy": Suite("policy", DEFAULT_QUERIES, DEFAULT_QRELS, None, "none"),
-    "laws": Suite("laws", STARD_QUERIES, None, "test", "all"),
+    "laws": Suite(
+        "laws", STARD_QUERIES, None, "test", "all", (NO_ANSWER_CALIBRATION, NO_ANSWER_HELDOUT)
+    ),
 }
 
 

@@ -86,14 +86,22 @@ def rarity(df: Mapping[str, int], n: int) -> dict[str, float]:
     return {w: len(w) * math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
 
 
-def is_low_confidence(best_dense: float | None, best_coverage: float) -> bool:
+def is_low_confidence(
+    best_dense: float | None,
+    best_coverage: float,
+    *,
+    dense_floor: float = DENSE_FLOOR,
+    coverage_floor: float = COVERAGE_FLOOR,
+) -> bool:
     """Whether a result should be presented as "no good answer in these documents".
 
     ``best_dense`` is the best cosine of the dense search (None when it did not run, e.g.
     ``mode="lexical"``: then only the coverage test applies); ``best_coverage`` the best
-    IDF-weighted coverage among the top :data:`CONFIDENCE_DEPTH` hits.
+    IDF-weighted coverage among the top :data:`CONFIDENCE_DEPTH` hits. The floors default
+    to this module's (policy documents); the law profile has its own
+    (:mod:`retriever.profile`).
     """
-    lexical_ok = best_coverage >= COVERAGE_FLOOR
+    lexical_ok = best_coverage >= coverage_floor
     if best_dense is None:
         return not lexical_ok
-    return best_dense < DENSE_FLOOR and not lexical_ok
+    return best_dense < dense_floor and not lexical_ok

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from corpus.script import to_simplified
+from retriever.expansion import Lexicon
 from retriever.hit import Filters
 from retriever.query import (
     ParsedQuery,
@@ -83,7 +84,9 @@ class PreparedQuery:
     detected filters and absent provinces listed for the page; ``norm`` is ``rest`` in
     Simplified script (the dense side reads the whole question: e5 was trained on questions);
     ``topic`` is ``norm`` without question boilerplate (BM25 reads it); ``words`` are the
-    topic's words as the index's segmenter splits them.
+    topic's words as the index's segmenter splits them; ``expansions`` the words a learned
+    lexicon adds for BM25 (none without one), read together with the topic as
+    :attr:`lexical_text`.
     """
 
     text: str
@@ -92,6 +95,12 @@ class PreparedQuery:
     norm: str
     topic: str
     words: tuple[str, ...]
+    expansions: tuple[str, ...] = ()
+
+    @property
+    def lexical_text(self) -> str:
+        """What BM25 reads: the topic, then the learned expansions."""
+        return " ".join((self.topic, *self.expansions)) if self.expansions else self.topic
 
     def with_absent(self, provinces: Sequence[str]) -> PreparedQuery:
         """The same query, also naming ``provinces`` as asked about but absent from the
@@ -108,6 +117,8 @@ def prepare_query(
     year: int | Sequence[int] | range | str | None = None,
     *,
     detect: bool = True,
+    lexicon: Lexicon | None = None,
+    expansion_limit: int = 8,
 ) -> PreparedQuery:
     """Prepare ``query`` for a corpus whose provinces are ``corpus_provinces``.
 
@@ -115,7 +126,8 @@ def prepare_query(
     :func:`retriever.query.parse_query`); explicit ``province``/``year`` win over them,
     dimension by dimension. ``detect=False`` reads the question as plain text (the
     benchmark's configurations that ignore what a question says about its scope).
-    ``words`` splits the topic into words (the index's segmenter).
+    ``words`` splits the topic into words (the index's segmenter); ``lexicon`` (the law
+    profile's) adds up to ``expansion_limit`` learned expansions for BM25.
 
     Raises ``ValueError`` for a query that is not a string or has nothing to search for,
     an unknown province or a bad year.
@@ -133,11 +145,13 @@ def prepare_query(
     )
     norm = to_simplified(parsed.rest)
     topic = strip_question_boilerplate(norm)
+    topic_words = tuple(words(topic))
     return PreparedQuery(
         text=text,
         rest=parsed.rest,
         filters=filters,
         norm=norm,
         topic=topic,
-        words=tuple(words(topic)),
+        words=topic_words,
+        expansions=tuple(lexicon.expand(topic_words, expansion_limit)) if lexicon else (),
     )

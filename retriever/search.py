@@ -36,6 +36,7 @@ from retriever.confidence import (
 from retriever.fusion import DEFAULT_FUSION, FUSIONS, fuse_hybrid
 from retriever.hit import Filters, Hit, SearchResult
 from retriever.prepare import MAX_QUERY_CHARS, PreparedQuery, prepare_query
+from retriever.profile import POLICY, Profile
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
@@ -72,8 +73,15 @@ class Retriever:
     time, and the encoder (whose tokenizer is not re-entrant) is called under a lock.
     """
 
-    def __init__(self, backend: SearchBackend, encoder: Encoder, corpus: Corpus | None = None):
+    def __init__(
+        self,
+        backend: SearchBackend,
+        encoder: Encoder,
+        corpus: Corpus | None = None,
+        profile: Profile = POLICY,
+    ):
         self.backend = backend
+        self.profile = profile
         self.encoder = encoder
         self.corpus = corpus
         self._clauses: tuple[Clause, ...] = tuple(backend.clauses)
@@ -184,7 +192,16 @@ class Retriever:
     ) -> PreparedQuery:
         """``query`` prepared for this corpus (:func:`retriever.prepare.prepare_query` with
         its provinces and its index's segmenter): what :meth:`search` does first."""
-        return prepare_query(query, self._provinces, self._words, province, year, detect=detect)
+        return prepare_query(
+            query,
+            self._provinces,
+            self._words,
+            province,
+            year,
+            detect=detect,
+            lexicon=self.profile.lexicon,
+            expansion_limit=self.profile.expansion_limit,
+        )
 
     def search(
         self,
@@ -260,11 +277,15 @@ class Retriever:
             dense = _Ranked.of(self.backend.dense_search(vector, depth, filters.scope))
             lap("dense")
         if mode in ("hybrid", "lexical"):
-            lexical = _Ranked.of(self.backend.lexical_search(prepared.topic, depth, filters.scope))
+            lexical = _Ranked.of(
+                self.backend.lexical_search(prepared.lexical_text, depth, filters.scope)
+            )
             lap("lexical")
 
         if mode == "hybrid":
-            fused = fuse_hybrid(dense.scored(), lexical.scored(), fusion)[:k]
+            fused = fuse_hybrid(
+                dense.scored(), lexical.scored(), fusion, self.profile.dense_weight
+            )[:k]
         else:
             single = dense if mode == "dense" else lexical
             fused = [(cid, single.scores[cid]) for cid in single.ids[:k]]
@@ -282,7 +303,16 @@ class Retriever:
         # A question about a province the corpus has no documents for (广东省…) cannot be
         # answered by another province's clause, however close its wording.
         elsewhere = bool(filters.absent) and not filters.provinces
-        low = not hits or elsewhere or is_low_confidence(best_dense, best_coverage)
+        low = (
+            not hits
+            or elsewhere
+            or is_low_confidence(
+                best_dense,
+                best_coverage,
+                dense_floor=self.profile.dense_floor,
+                coverage_floor=self.profile.coverage_floor,
+            )
+        )
         lap("answer")
         result = SearchResult(
             query=prepared.text,
