@@ -23,6 +23,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--share", action="store_true", help="also open a public Gradio link")
     parser.add_argument("--index", type=Path, default=None, help="index folder (default: built-in)")
     parser.add_argument("--corpus", type=Path, default=None, help="documents folder")
+    parser.add_argument(
+        "--laws",
+        default=None,
+        help="national laws: default (corpus/laws.json), all, none, or names (安全生产法,消防法)",
+    )
     parser.add_argument("--model", default=None, help="sentence-transformers model name or path")
     parser.add_argument(
         "--backend", choices=("local", "milvus"), default="local", help="index store"
@@ -51,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         log=print,
         backend=args.backend,
         milvus_uri=args.milvus_uri,
+        laws=args.laws,
     )
     print(f"Ready: {len(retriever.clauses)} clauses from {', '.join(retriever.provinces())}.")
     serve(build_page(retriever), host=args.host, port=args.port, share=args.share,

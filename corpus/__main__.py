@@ -1,6 +1,6 @@
 """``python -m corpus``: inspect and export the corpus.
 
-    python -m corpus [--dir D]                     table per document, then load errors
+    python -m corpus [--dir D] [--laws default|all|none|NAMES]   table per document and law
     python -m corpus show CLAUSE_ID [--dir D]      one clause with its neighbours
     python -m corpus export --out F.jsonl [--dir D] BEIR corpus.jsonl
 
@@ -21,18 +21,34 @@ from pathlib import Path
 
 from common import atomic
 from corpus.clause import Clause, LoadError
-from corpus.loader import DEFAULT_CORPUS_DIR, LoadedDocument, load_documents
+from corpus.loader import (
+    DEFAULT_CORPUS_DIR,
+    LoadedDocument,
+    law_clauses_of,
+    law_selection,
+    load_documents,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     folder = Path(args.dir) if args.dir else DEFAULT_CORPUS_DIR
     documents, errors = load_documents(folder, progress=False)
+    laws, law_errors = law_clauses_of(
+        law_selection(Path(args.dir) if args.dir else None, args.laws)
+    )
+    errors += law_errors
     if args.command == "show":
-        return _show(documents, errors, args.clause_id)
+        return _show(documents, errors, args.clause_id, laws)
     if args.command == "export":
-        return _export(documents, errors, Path(args.out))
-    return _table(documents, errors)
+        return _export(documents, errors, Path(args.out), laws)
+    return _table(documents, errors, laws)
+
+
+LAWS_HELP = (
+    "national laws: default (corpus/laws.json), all, none, or names (安全生产法,消防法); "
+    "default: the default laws with the shipped corpus, none with --dir"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,12 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     # absent --dir from overwriting one given before it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--dir", default=argparse.SUPPRESS, help="document folder")
+    common.add_argument("--laws", default=argparse.SUPPRESS, help=LAWS_HELP)
     parser = argparse.ArgumentParser(
         prog="python -m corpus", description="Inspect and export the policy-document corpus."
     )
     parser.add_argument(
         "--dir", default=None, help=f"document folder (default: {DEFAULT_CORPUS_DIR})"
     )
+    parser.add_argument("--laws", default=None, help=LAWS_HELP)
     sub = parser.add_subparsers(dest="command")
     show = sub.add_parser("show", parents=[common], help="print one clause and its neighbours")
     show.add_argument("clause_id")
@@ -54,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _table(documents: list[LoadedDocument], errors: list[LoadError]) -> int:
+def _table(
+    documents: list[LoadedDocument], errors: list[LoadError], laws: Sequence[Clause] = ()
+) -> int:
     header = (
         "file",
         "doc_id",
@@ -76,8 +96,37 @@ def _table(documents: list[LoadedDocument], errors: list[LoadError]) -> int:
         print("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
     total = sum(len(doc.clauses) for doc in documents)
     print(f"\n{len(documents)} documents, {total} clauses")
+    if laws:
+        _law_table(laws)
     _print_errors(errors)
-    return 0 if documents else 1
+    return 0 if documents or laws else 1
+
+
+def _law_table(laws: Sequence[Clause]) -> None:
+    """One row per law version: its name, status, version date, articles and clauses."""
+    by_doc: dict[str, list[Clause]] = {}
+    for clause in laws:
+        by_doc.setdefault(clause.doc.doc_id, []).append(clause)
+    header = ("law", "status", "version", "effective", "articles", "clauses")
+    rows = [header]
+    for clauses in by_doc.values():
+        doc = clauses[0].doc
+        articles = {c.id.split("~")[0] for c in clauses}
+        rows.append(
+            (
+                doc.title,
+                doc.status,
+                doc.version_date or "?",
+                doc.effective_date or "?",
+                str(len(articles)),
+                str(len(clauses)),
+            )
+        )
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
+    print()
+    for row in rows:
+        print("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print(f"\n{len(by_doc)} laws, {len(laws)} clauses")
 
 
 def _row(doc: LoadedDocument) -> tuple[str, ...]:
@@ -144,16 +193,25 @@ def _print_errors(errors: list[LoadError]) -> None:
             print(f"  {error.path}: {error.message}", file=sys.stderr)
 
 
-def _show(documents: list[LoadedDocument], errors: list[LoadError], clause_id: str) -> int:
-    for doc in documents:
-        ids = [c.id for c in doc.clauses]
+def _show(
+    documents: list[LoadedDocument],
+    errors: list[LoadError],
+    clause_id: str,
+    laws: Sequence[Clause] = (),
+) -> int:
+    groups = [list(doc.clauses) for doc in documents]
+    by_law: dict[str, list[Clause]] = {}
+    for clause in laws:
+        by_law.setdefault(clause.doc.doc_id, []).append(clause)
+    for clauses in groups + list(by_law.values()):
+        ids = [c.id for c in clauses]
         if clause_id in ids:
             i = ids.index(clause_id)
             if i > 0:
-                _print_context("previous", doc.clauses[i - 1])
-            _print_clause(doc.clauses[i])
+                _print_context("previous", clauses[i - 1])
+            _print_clause(clauses[i])
             if i + 1 < len(ids):
-                _print_context("next", doc.clauses[i + 1])
+                _print_context("next", clauses[i + 1])
             return 0
     print(f"unknown clause id: {clause_id!r}", file=sys.stderr)
     _print_errors(errors)
@@ -163,6 +221,11 @@ def _show(documents: list[LoadedDocument], errors: list[LoadError], clause_id: s
 def _print_clause(clause: Clause) -> None:
     print(f"{clause.id}  {clause.citation}  ({clause.kind}, {clause.label})")
     print(f"title:   {clause.title}")
+    if clause.doc.national or clause.kind == "article":
+        doc = clause.doc
+        print(
+            f"status:  {doc.status}  effective {doc.effective_date or '?'}  ({clause.doc.province_label})"
+        )
     print(f"path:    {clause.path_text or '-'}")
     print(f"flags:   {', '.join(clause.flags) or '-'}")
     print(
@@ -177,9 +240,14 @@ def _print_context(which: str, clause: Clause) -> None:
     print(f"[{which}] {clause.id}  {clause.label}\n  {excerpt}\n")
 
 
-def _export(documents: list[LoadedDocument], errors: list[LoadError], out: Path) -> int:
+def _export(
+    documents: list[LoadedDocument],
+    errors: list[LoadError],
+    out: Path,
+    laws: Sequence[Clause] = (),
+) -> int:
     """Write the BEIR corpus layout atomically: a temp file beside ``out``, then a rename."""
-    clauses = [c for doc in documents for c in doc.clauses]
+    clauses = [c for doc in documents for c in doc.clauses] + list(laws)
     if not clauses:
         print("nothing to export: no clause was loaded", file=sys.stderr)
         _print_errors(errors)
@@ -214,6 +282,8 @@ def beir_record(clause: Clause) -> dict:
             "path": clause.path_text,
             "kind": clause.kind,
             "doc_id": clause.doc.doc_id,
+            "status": clause.doc.status,
+            "national": clause.doc.national,
         },
     }
 

@@ -63,17 +63,56 @@ def document_files(folder: Path) -> list[Path]:
     )
 
 
-def load_corpus(folder: Path | None = None, *, progress: bool = False) -> Corpus:
-    """Load every supported document in ``folder`` (default: :data:`DEFAULT_CORPUS_DIR`).
+#: What ``laws`` may be besides law names (see :func:`corpus.laws.load_laws`).
+LAW_SELECTIONS = ("default", "all", "none")
 
-    Clauses come in file-name order, then document order. Ids are unique and identical across
-    runs; no two clauses have the same text (whitespace-normalised; the first is kept).
-    A missing folder, an empty one, or a bad file gives a :class:`LoadError` instead of an
-    exception, so a caller can show what went wrong next to what did load.
+
+def load_corpus(
+    folder: Path | None = None,
+    *,
+    progress: bool = False,
+    laws: str | Sequence[str] | None = None,
+) -> Corpus:
+    """Load every supported document in ``folder`` (default: :data:`DEFAULT_CORPUS_DIR`),
+    followed by the national laws ``laws`` selects.
+
+    ``laws`` is ``"default"`` (corpus/laws.json), ``"all"``, ``"none"`` or law names; left
+    at ``None`` it is ``"default"`` for the shipped corpus and ``"none"`` for another folder
+    (a user's own folder holds what they chose). Every version of a selected law is loaded,
+    superseded ones included: whether those answer is the search scope's business.
+
+    Clauses come in file-name order, then document order, then laws. Ids are unique and
+    identical across runs; no two clauses have the same text (whitespace-normalised; the
+    first is kept). A missing folder, an empty one, a bad file or an unknown law name gives
+    a :class:`LoadError` instead of an exception, so a caller can show what went wrong next
+    to what did load.
     """
     documents, errors = load_documents(folder, progress=progress)
     clauses = tuple(c for doc in documents for c in doc.clauses)
-    return Corpus(clauses, tuple(errors))
+    law_clauses, law_errors = law_clauses_of(law_selection(folder, laws))
+    return Corpus(clauses + law_clauses, tuple(errors + law_errors))
+
+
+def law_selection(folder: Path | None, laws: str | Sequence[str] | None) -> str | Sequence[str]:
+    """``laws`` as given, or its default: the default laws beside the shipped corpus, none
+    beside a folder of the user's own."""
+    if laws is not None:
+        return laws
+    return "default" if folder is None else "none"
+
+
+def law_clauses_of(
+    selection: str | Sequence[str],
+) -> tuple[tuple[Clause, ...], list[LoadError]]:
+    """The clauses of the selected laws (all versions), or the error that stops them."""
+    if isinstance(selection, str) and selection.strip().lower() in ("none", ""):
+        return (), []
+    from corpus.laws import LawSelectionError, load_laws
+
+    try:
+        return tuple(load_laws(selection, include_superseded=True)), []
+    except LawSelectionError as exc:
+        return (), [LoadError("laws", str(exc))]
 
 
 def load_documents(

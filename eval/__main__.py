@@ -48,11 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="half of the law suite (default: test; tune on dev only)",
     )
-    parser.add_argument(
-        "--laws",
-        default=None,
-        help="law selection the law suite searches beside the documents (default: all)",
-    )
+
     parser.add_argument("--queries", type=Path, default=None, help="BEIR queries.jsonl")
     parser.add_argument("--qrels", type=Path, default=None, help="BEIR qrels .tsv")
     parser.add_argument(
@@ -65,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports folder")
     parser.add_argument("--corpus-dir", type=Path, default=None, help="document folder")
+    parser.add_argument("--index", type=Path, default=None, help="index folder (default: built-in)")
+    parser.add_argument(
+        "--laws",
+        default=None,
+        help="national laws indexed: default (corpus/laws.json), all, none, or names "
+        "(the law suite: all)",
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -101,18 +104,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.suite != "policy" and queries is None:
         queries, qrels = suite.queries, suite.qrels
     retriever = None
-    if laws != "none":
+    if args.suite == "laws":
         from eval.suites import load_with_laws
 
         retriever = load_with_laws(laws, progress=not args.quiet)
-    elif args.corpus_dir is not None or args.backend != "local":
+    elif (
+        args.corpus_dir is not None
+        or args.backend != "local"
+        or args.laws is not None
+        or args.index is not None
+    ):
         from retriever import Retriever
 
         retriever = Retriever.load(
+            args.index,
             corpus_dir=args.corpus_dir,
             progress=not args.quiet,
             backend=args.backend,
             milvus_uri=args.milvus_uri,
+            laws=args.laws,
         )
 
     def show(fraction: float, message: str) -> None:

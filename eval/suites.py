@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eval.benchmark import DATA_DIR, DEFAULT_QRELS, DEFAULT_QUERIES
+from retriever.profile import LAWS
 
 if TYPE_CHECKING:
     from retriever import Retriever
@@ -65,18 +66,18 @@ def load_with_laws(
 ) -> Retriever:
     """A retriever over the default documents plus the laws ``laws`` selects ("all",
     "default", names), in :func:`law_index_dir`, embedding through :data:`PASSAGE_CACHE`."""
-    from corpus.clause import Corpus
-    from corpus.laws import load_laws
     from corpus.loader import load_corpus
     from encoder.passage_cache import CachedEncoder
     from encoder.sentence import load_encoder
     from index.store import open_index
     from retriever import Retriever
 
-    documents = load_corpus()
-    corpus = Corpus(documents.clauses + tuple(load_laws(laws)), documents.errors)
+    corpus = load_corpus(laws=laws)
+    law_errors = [e.message for e in corpus.errors if e.path == "laws"]
+    if law_errors:
+        raise ValueError(law_errors[0])
     encoder = load_encoder(model, progress=progress)
     cached = CachedEncoder(encoder, PASSAGE_CACHE)
     options = {"log": log} if log is not None else {}
     index = open_index(law_index_dir(laws), corpus, cached, progress=progress, **options)
-    return Retriever(index, encoder, corpus)
+    return Retriever(index, encoder, corpus, profile=LAWS)

@@ -35,7 +35,7 @@ from index.protocol import Scope
 from index.segment import STOPWORDS
 
 #: Bump when the collection layout or a field's meaning changes; older generations are rebuilt.
-MILVUS_FORMAT_VERSION = 1
+MILVUS_FORMAT_VERSION = 2  # 2: status, national and doc_id fields (laws, validity)
 
 #: Server-side analyzer of ``text_norm``: jieba (search mode) with the same function words
 #: removed as in the local segmenter, so BM25 is not dominated by 什么/如何/以及.
@@ -66,7 +66,7 @@ CONSISTENCY = "Strong"
 LOAD_FIELDS = ["id", "row", "text_hash", "clause"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,150}")
-_MAX_ID, _MAX_PROVINCE, _MAX_TEXT = 512, 128, 65535
+_MAX_ID, _MAX_PROVINCE, _MAX_TEXT, _MAX_STATUS = 512, 128, 65535, 64
 
 
 def check_name(name: str) -> str:
@@ -98,10 +98,17 @@ def filter_expression(filters: Scope) -> str:
     the same backslash escapes, so a province name can never break out of its literal.
     """
     parts = []
-    if filters.provinces:
-        parts.append(f"province in {json.dumps(list(filters.provinces), ensure_ascii=False)}")
+    if filters.provinces:  # national laws apply in every province, and every year
+        names = json.dumps(list(filters.provinces), ensure_ascii=False)
+        parts.append(f"(province in {names} or national == true)")
     if filters.years:
-        parts.append(f"year in {json.dumps([int(y) for y in filters.years])}")
+        parts.append(f"(year in {json.dumps([int(y) for y in filters.years])} or national == true)")
+    if filters.statuses:
+        parts.append(f"status in {json.dumps(list(filters.statuses), ensure_ascii=False)}")
+    if filters.source != "all":
+        parts.append(f"national == {'true' if filters.source == 'laws' else 'false'}")
+    if filters.laws:
+        parts.append(f"doc_id in {json.dumps(list(filters.laws), ensure_ascii=False)}")
     return " and ".join(parts)
 
 
@@ -116,6 +123,9 @@ def create_generation(client: MilvusClient, collection: str, dim: int, *, lite: 
     schema.add_field("row", DataType.INT64)
     schema.add_field("province", DataType.VARCHAR, max_length=_MAX_PROVINCE)
     schema.add_field("year", DataType.INT64)
+    schema.add_field("status", DataType.VARCHAR, max_length=_MAX_STATUS)
+    schema.add_field("national", DataType.BOOL)
+    schema.add_field("doc_id", DataType.VARCHAR, max_length=_MAX_ID)
     schema.add_field("text_hash", DataType.VARCHAR, max_length=64)
     schema.add_field(
         "text_norm",
@@ -169,6 +179,9 @@ def insert_rows(
                     "row": row,
                     "province": clause.province,
                     "year": clause.year or 0,
+                    "status": clause.doc.status,
+                    "national": clause.doc.national,
+                    "doc_id": clause.doc.doc_id,
                     "text_hash": passage_hash(getattr(clause, passage_text)),
                     "text_norm": clause.text_norm,
                     "dense": vectors[row].tolist(),

@@ -90,6 +90,9 @@ class LocalIndex:
         self.embedded = embedded
         self._provinces = np.array([c.province for c in self._clauses], dtype=object)
         self._years = np.array([c.year or 0 for c in self._clauses], dtype=np.int64)
+        self._statuses = np.array([c.doc.status for c in self._clauses], dtype=object)
+        self._national = np.array([c.doc.national for c in self._clauses], dtype=bool)
+        self._doc_ids = np.array([c.doc.doc_id for c in self._clauses], dtype=object)
 
     @property
     def clauses(self) -> tuple[Clause, ...]:
@@ -105,10 +108,18 @@ class LocalIndex:
         if filters.unrestricted:
             return None
         mask = np.ones(len(self._clauses), dtype=bool)
-        if filters.provinces:
-            mask &= np.isin(self._provinces, list(filters.provinces))
+        if filters.provinces:  # national laws apply in every province
+            mask &= np.isin(self._provinces, list(filters.provinces)) | self._national
         if filters.years:
-            mask &= np.isin(self._years, list(filters.years))
+            mask &= np.isin(self._years, list(filters.years)) | self._national
+        if filters.statuses:
+            mask &= np.isin(self._statuses, list(filters.statuses))
+        if filters.source != "all":
+            mask &= self._national if filters.source == "laws" else ~self._national
+        if filters.laws:
+            mask &= np.isin(self._doc_ids, list(filters.laws))
+        if mask.all():  # e.g. "in force only" over a corpus with nothing superseded
+            return None
         return np.flatnonzero(mask)
 
     def dense_search(self, query_vector: np.ndarray, k: int, filters: Scope) -> list[Candidate]:
@@ -306,6 +317,9 @@ def _embed(
             vectors[row] = reuse.dense.vectors[stored]
         else:
             todo.append(row)
+    # Length-sorted batches: a batch is padded to its longest text, so mixing a 400-character
+    # article with 30-character ones wastes most of the work (laws are 20–400 characters).
+    todo.sort(key=lambda r: len(clauses[r].text_norm))
     started = time.perf_counter()
     with tqdm(
         total=len(todo), desc="embedding clauses", unit="clause", disable=not progress

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from corpus.clause import Clause
+from corpus.clause import AMENDED, CURRENT, Clause
 from corpus.script import to_simplified
 from page import messages as msg
 from retriever.hit import Hit
@@ -113,11 +113,44 @@ def neighbour_block(clause: Clause, neighbours: Sequence[Clause], simplified: bo
     )
 
 
+def status_badge(clause: Clause) -> str:
+    """The validity (时效) of a law or regulation: 已废止/历史版本 in red with its date,
+    已被修改 labelled so the reader checks the amendment, 现行有效 plainly; "" for a
+    provincial work document, which states no validity."""
+    doc = clause.doc
+    if doc.status == CURRENT:
+        if not (doc.national or clause.kind == "article"):
+            return ""
+        return f'<span class="qa-status">{escape(CURRENT)}</span>'
+    if doc.status == AMENDED:
+        return f'<span class="qa-status qa-amended">{escape(msg.CARD_AMENDED)}</span>'
+    date = doc.version_date or doc.date or "?"
+    text = msg.CARD_SUPERSEDED.format(status=doc.status, date=date)
+    return f'<span class="qa-status qa-superseded">{escape(text)}</span>'
+
+
+def meta_line(clause: Clause) -> str:
+    """Title, heading path, and for laws and regulations: jurisdiction (全国 for a national
+    law), effective date and validity."""
+    doc = clause.doc
+    parts = [
+        f"{escape(msg.CARD_TITLE)}：{escape(clause.title)}",
+        f"{escape(msg.CARD_PATH)}：{escape(clause.path_text or '—')}",
+    ]
+    if doc.national or clause.kind == "article":
+        parts.append(f"{escape(msg.CARD_SCOPE)}：{escape(doc.province_label)}")
+        if doc.effective_date:
+            parts.append(f"{escape(msg.CARD_EFFECTIVE)}：{escape(doc.effective_date)}")
+    badge = status_badge(clause)
+    if badge:
+        parts.append(f"{escape(msg.CARD_STATUS)}：{badge}")
+    return f'<div class="qa-meta">{"　".join(parts)}</div>'
+
+
 def card(hit: Hit, *, simplified: bool = False, neighbours: Sequence[Clause] = ()) -> str:
     """One clause as a card: citation + copy button, title, heading path, text, context."""
     c = hit.clause
     text = highlight(shown_text(c, simplified), shown_terms(hit.matched_terms, simplified))
-    path = c.path_text or "—"
     label = "" if c.parts == 1 else f'<span class="qa-part">{escape(c.label)}</span>'
     return (
         '<div class="qa-card">'
@@ -126,8 +159,7 @@ def card(hit: Hit, *, simplified: bool = False, neighbours: Sequence[Clause] = (
         f'<span class="qa-cite">{escape(c.citation)}</span>{label}{copy_button(c.citation)}'
         f'<span class="qa-score">{score_line(hit)}</span>'
         "</div>"
-        f'<div class="qa-meta">{escape(msg.CARD_TITLE)}：{escape(c.title)}'
-        f"　{escape(msg.CARD_PATH)}：{escape(path)}</div>"
+        f"{meta_line(c)}"
         f'<div class="qa-text">{text}</div>'
         f"{neighbour_block(c, neighbours, simplified)}"
         "</div>"

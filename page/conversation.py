@@ -40,13 +40,16 @@ _NOT_WORDS = re.compile(r"[\W_]+")
 class Chip:
     """One filter read from the question, shown as a removable chip.
 
-    ``label`` is what the user sees ("青海省", "2020年", "2019–2021年"); it names either
-    provinces or years.
+    ``label`` is what the user sees ("青海省", "2020年", "2019–2021年", "《中华人民共和国消防法》",
+    "第二十八条"); it names provinces, years, or a law/article — the latter by ``words``, the
+    question's own words for it, which stay in the topic (the retriever re-reads them) and
+    are taken out of it when the chip is unticked.
     """
 
     label: str
     provinces: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    words: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,14 @@ class Query:
         return tuple(chip.label for chip in self.chips)
 
     def keep_only(self, labels: Sequence[str]) -> Query:
-        """The same query with only the chips whose labels are in ``labels``."""
+        """The same query with only the chips whose labels are in ``labels``; an unticked
+        law or article chip takes its words out of the topic."""
         wanted = set(labels)
-        return replace(self, chips=tuple(c for c in self.chips if c.label in wanted))
+        topic = self.topic
+        for chip in self.chips:
+            if chip.label not in wanted and chip.words:
+                topic = " ".join(topic.replace(chip.words, " ", 1).split()) or topic
+        return replace(self, topic=topic, chips=tuple(c for c in self.chips if c.label in wanted))
 
 
 class NeedsTopic(ValueError):
@@ -112,7 +120,7 @@ def resolve(text: str, previous: Query | None, prepare: Prepare) -> Query:
     """
     prepared = prepare(text)
     filters = prepared.filters
-    chips = _chips(filters.detected, filters.provinces)
+    chips = _chips(filters.detected, filters.provinces, dict(prepared.law_words))
     absent = filters.absent
     names_filter = bool(filters.provinces or filters.years or absent)
     rest = prepared.rest if prepared.rest != text.strip() else ""
@@ -146,11 +154,17 @@ def _without_names(text: str, provinces: Sequence[str]) -> str:
     return text
 
 
-def _chips(labels: Sequence[str], provinces: Sequence[str]) -> tuple[Chip, ...]:
-    """One chip per detected label: a province name, or a year expression's years."""
+def _chips(
+    labels: Sequence[str], provinces: Sequence[str], law_words: dict[str, str] | None = None
+) -> tuple[Chip, ...]:
+    """One chip per detected label: a province name, a law or article named (with the
+    question's words for it), or a year expression's years."""
     chips = []
+    law_words = law_words or {}
     for label in labels:
-        if label in provinces:
+        if label in law_words:
+            chips.append(Chip(label=label, words=law_words[label]))
+        elif label in provinces:
             chips.append(Chip(label=label, provinces=(label,)))
         else:
             chips.append(Chip(label=label, years=normalise_years(label)))

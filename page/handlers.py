@@ -21,7 +21,15 @@ from retriever.prepare import PreparedQuery
 class Searcher(Protocol):
     """The part of ``retriever.Retriever`` the page uses."""
 
-    def prepare(self, query: object, province: Any = None, year: Any = None) -> PreparedQuery: ...
+    def prepare(
+        self,
+        query: object,
+        province: Any = None,
+        year: Any = None,
+        *,
+        include_superseded: bool = False,
+        source: str = "all",
+    ) -> PreparedQuery: ...
 
     def search(
         self,
@@ -31,6 +39,8 @@ class Searcher(Protocol):
         year: Any = None,
         *,
         mode: str = "hybrid",
+        include_superseded: bool = False,
+        source: str = "all",
     ) -> SearchResult: ...
 
     def provinces(self) -> Sequence[str]: ...
@@ -64,6 +74,9 @@ def ask(
     provinces: Sequence[str] = (),
     years: Sequence[int] = (),
     k: int = 5,
+    *,
+    include_superseded: bool = False,
+    source: str = "all",
 ) -> Conversation:
     """The conversation with ``text`` asked and answered (or refused with a message).
 
@@ -81,7 +94,8 @@ def ask(
         return conversation.add(Turn(question=text, notice=msg.NO_FOLLOW_UP_TOPIC))
     except ValueError as error:
         return conversation.add(Turn(question=text, notice=msg.SEARCH_FAILED.format(error=error)))
-    return conversation.add(run(retriever, query, provinces, years, k))
+    options = {"include_superseded": include_superseded, "source": source}
+    return conversation.add(run(retriever, query, provinces, years, k, **options))
 
 
 def refine(
@@ -91,6 +105,9 @@ def refine(
     provinces: Sequence[str] = (),
     years: Sequence[int] = (),
     k: int = 5,
+    *,
+    include_superseded: bool = False,
+    source: str = "all",
 ) -> Conversation:
     """The last answer searched again with only the chips still ticked (``kept_labels``).
 
@@ -103,7 +120,8 @@ def refine(
     query = last.query.keep_only(kept_labels)
     if query == last.query:
         return conversation
-    return conversation.replace_last(run(retriever, query, provinces, years, k))
+    options = {"include_superseded": include_superseded, "source": source}
+    return conversation.replace_last(run(retriever, query, provinces, years, k, **options))
 
 
 def run(
@@ -112,6 +130,9 @@ def run(
     provinces: Sequence[str] = (),
     years: Sequence[int] = (),
     k: int = 5,
+    *,
+    include_superseded: bool = False,
+    source: str = "all",
 ) -> Turn:
     """Search one resolved query and collect the neighbours of every clause shown.
 
@@ -122,7 +143,9 @@ def run(
     province = list(query.provinces or provinces) or None
     year = list(query.years or years) or None
     try:
-        prepared = retriever.prepare(query.topic, province, year).with_absent(query.absent)
+        prepared = retriever.prepare(
+            query.topic, province, year, include_superseded=include_superseded, source=source
+        ).with_absent(query.absent)
         result = retriever.search(prepared, k=int(k))
     except ValueError as error:
         notice = msg.SEARCH_FAILED.format(error=error)
@@ -146,6 +169,9 @@ def search_api(
     provinces: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
     k: int = 10,
+    *,
+    include_superseded: bool = False,
+    source: str = "all",
 ) -> dict[str, Any]:
     """One search as ``SearchResult.to_json()``, filters in the question detected.
 
@@ -160,6 +186,8 @@ def search_api(
         k=max(1, int(k)),
         province=list(provinces) if provinces else None,
         year=[int(y) for y in years] if years else None,
+        include_superseded=bool(include_superseded),
+        source=source or "all",
     )
     return result.to_json()
 
@@ -222,8 +250,16 @@ def _no_answer(result: SearchResult) -> str:
 
 def _scope_line(turn: Turn) -> str:
     assert turn.result is not None
-    applied = _filter_words(turn.result.filters.provinces, turn.result.filters.years)
+    filters = turn.result.filters
+    applied = _filter_words(filters.provinces, filters.years)
+    if filters.laws:
+        names = [label for label in filters.detected if label.startswith("《")]
+        applied.append(msg.ONLY_LAWS_IN.format(laws="、".join(names) or "所指法律"))
+    if filters.source != "all":
+        applied.append(msg.SOURCE_NAMES[filters.source])
     line = msg.SEARCHED_WITH.format(filters="、".join(applied) or msg.ALL_DOCUMENTS)
+    if filters.include_superseded:
+        line += msg.WITH_SUPERSEDED
     if turn.query is not None and turn.query.follow_up:
         line += msg.FOLLOW_UP_NOTE.format(topic=turn.query.topic)
     return line

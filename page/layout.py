@@ -106,6 +106,9 @@ CSS = """
   padding-left: 8px; margin: 6px 0; }
 .qa-neighbour-label { display: block; font-size: 12px; color: var(--body-text-color-subdued); }
 .qa-notice.qa-warn { font-weight: 600; color: #b45309; }
+.qa-status { font-size: 12px; }
+.qa-status.qa-superseded { color: #dc2626; font-weight: 600; }
+.qa-status.qa-amended { color: #b45309; }
 .qa-notice.qa-info, .qa-notice.qa-scope { font-size: 12px;
   color: var(--body-text-color-subdued); }
 """
@@ -175,6 +178,13 @@ def build_qa_tab(retriever: Any) -> None:
                 choices=[(f"{y}年", y) for y in retriever.years()], value=[], multiselect=True,
                 label=msg.LABEL_YEARS,
             )  # fmt: skip
+            source = gr.Radio(
+                choices=[(name, key) for key, name in msg.SOURCE_NAMES.items()], value="all",
+                label=msg.LABEL_SOURCE, elem_id="qa-source",
+            )  # fmt: skip
+            superseded = gr.Checkbox(
+                label=msg.LABEL_SUPERSEDED, value=False, elem_id="qa-superseded"
+            )
             k = gr.Slider(1, 10, value=5, step=1, label=msg.LABEL_K)
             simplified = gr.Checkbox(label=msg.LABEL_SIMPLIFIED, value=False)
             detected = gr.CheckboxGroup(
@@ -184,29 +194,37 @@ def build_qa_tab(retriever: Any) -> None:
             clear = gr.Button(msg.LABEL_CLEAR)
 
     def on_ask(
-        text: str, conv: Conversation, prov: list[str], yrs: list[int], n: float, simple: bool
-    ) -> tuple[Any, ...]:
-        conv = handlers.ask(retriever, conv, text, prov or (), yrs or (), int(n))
+        text: str, conv: Conversation, prov: list[str], yrs: list[int], n: float, simple: bool,
+        src: str, old: bool,
+    ) -> tuple[Any, ...]:  # fmt: skip
+        conv = handlers.ask(
+            retriever, conv, text, prov or (), yrs or (), int(n),
+            source=src or "all", include_superseded=bool(old),
+        )  # fmt: skip
         return (*_draw(conv, simple), "")
 
     def on_refine(
         kept: list[str], conv: Conversation, prov: list[str], yrs: list[int], n: float,
-        simple: bool,
+        simple: bool, src: str, old: bool,
     ) -> tuple[Any, ...]:  # fmt: skip
-        conv = handlers.refine(retriever, conv, kept or (), prov or (), yrs or (), int(n))
+        conv = handlers.refine(
+            retriever, conv, kept or (), prov or (), yrs or (), int(n),
+            source=src or "all", include_superseded=bool(old),
+        )  # fmt: skip
         return _draw(conv, simple)
 
     def on_clear() -> tuple[Any, ...]:
         return _draw(Conversation(), False)[:4]
 
     outputs = [chatbot, conversation, detected, download]
-    inputs = [question, conversation, provinces, years, k, simplified]
+    inputs = [question, conversation, provinces, years, k, simplified, source, superseded]
     for trigger in (question.submit, ask.click):
         trigger(on_ask, inputs, [*outputs, question], api_visibility="private").then(
             None, js=SCROLL_TO_ANSWER
         )
     detected.input(
-        on_refine, [detected, conversation, provinces, years, k, simplified], outputs,
+        on_refine, [detected, conversation, provinces, years, k, simplified, source, superseded],
+        outputs,
         api_visibility="private",
     ).then(None, js=SCROLL_TO_ANSWER)  # fmt: skip
     simplified.change(
@@ -235,12 +253,20 @@ def add_search_api(retriever: Any) -> None:
         provinces: list[str] | None = None,
         years: list[int] | None = None,
         k: int = 10,
+        include_superseded: bool = False,
+        source: str = "all",
     ) -> dict:
-        """Search the documents. ``provinces`` (e.g. ["青海省"]) and ``years`` (e.g. [2020])
-        restrict the search; provinces and years written in the question are detected too.
-        Returns the hits with citation, text, scores and matched terms."""
+        """Search the documents and national laws. ``provinces`` (e.g. ["青海省"]) and
+        ``years`` (e.g. [2020]) restrict the search (national laws apply everywhere);
+        provinces, years, laws and articles written in the question are detected too.
+        ``include_superseded`` lets 已废止/历史版本 texts answer; ``source`` is "all",
+        "provincial" or "laws". Returns the hits with citation, status, text, scores and
+        matched terms."""
         try:
-            return handlers.search_api(retriever, query, provinces, years, k)
+            return handlers.search_api(
+                retriever, query, provinces, years, k,
+                include_superseded=include_superseded, source=source,
+            )  # fmt: skip
         except ValueError as error:
             raise gr.Error(str(error)) from None
 

@@ -11,8 +11,8 @@ MAX_QUESTION_CHARS = 500
 
 TITLE = "政策文件检索问答"
 SUBTITLE = (
-    "在各省安全生产、应急管理政策文件中查找条款。每个回答都给出原文条款及出处"
-    "（省份·年份·条目），可直接引用。"
+    "在各省安全生产、应急管理政策文件和国家法律中查找条款。每个回答都给出原文条款及出处"
+    "（省份·年份·条目，或《法律》第X条），可直接引用。"
 )
 
 EMPTY_INPUT = "请输入一个问题，例如：青海2020年对消防车通道有什么要求？"
@@ -30,9 +30,19 @@ MAYBE_RELATED = "可能相关（匹配度低，仅供参考）"
 SEARCHED_WITH = "检索范围：{filters}"
 FOLLOW_UP_NOTE = "（追问：沿用上一个问题“{topic}”）"
 ALL_DOCUMENTS = "全部文件"
+ONLY_LAWS_IN = "限于{laws}"
+WITH_SUPERSEDED = "（含已废止、历史版本）"
+SOURCE_NAMES = {"all": "文件和法律", "provincial": "只看地方文件", "laws": "只看国家法律"}
 
 CARD_TITLE = "出处文件"
 CARD_PATH = "所在章节"
+CARD_SCOPE = "适用范围"
+CARD_EFFECTIVE = "施行日期"
+CARD_STATUS = "时效"
+#: 已废止/历史版本: shown in red with the version date, so nobody quotes it as current law.
+CARD_SUPERSEDED = "{status}（{date}版本，不是现行有效文本）"
+#: 已被修改 (the 刑法, in force as amended): the reader should check the amendment.
+CARD_AMENDED = "已被修改（现行文本已含历次修正案，引用前请核对修正案）"
 CARD_RANK = "第{rank}"
 CARD_CONTEXT = "上下文（前后条款）"
 CARD_PREVIOUS = "上一条"
@@ -54,6 +64,8 @@ LABEL_DETECTED = "问题中识别出的条件（取消勾选即去掉该条件�
 LABEL_DOWNLOAD = "下载本次对话引用的条款（Markdown）"
 LABEL_EXAMPLES = "示例问题"
 LABEL_FILTERS = "筛选"
+LABEL_SOURCE = "检索范围"
+LABEL_SUPERSEDED = "包括已废止、历史版本的法律文本"
 TAB_QA = "问答"
 TAB_QUIZ = "出题"
 TAB_EVAL = "评测"
@@ -72,6 +84,8 @@ EXAMPLES = (
     "百吨王",
     "冬春季节安全生产要防范哪些风险",
     "应急救援队伍建设有哪些措施",
+    "安全生产法第二十一条",
+    "领导让我冒险作业，我能拒绝吗",
     "雲南省道路交通安全整治重點是什麼",
 )
 

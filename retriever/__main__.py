@@ -1,9 +1,10 @@
 """Command line: build the index, search it.
 
-    python -m retriever build [--force] [--model M] [--index DIR] [--corpus DIR]
+    python -m retriever build [--force] [--model M] [--index DIR] [--corpus DIR] [--laws L]
     python -m retriever build --backend milvus --milvus-uri http://milvus:19530   # or x.db
     python -m retriever search "问题" --k 10 [--province 青海] [--year 2020] [--mode hybrid] --json
     python -m retriever search --queries FILE.jsonl --k 10 --json
+    python -m retriever search "安全生产法第二十一条" --include-superseded --source laws
 
 With ``--json``, each query prints ONE line holding a JSON object (``SearchResult.to_json()``
 plus ``query_used``; batch lines also carry the input's ``id``). Scripts depend on this shape.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from index.backend import BACKENDS
+from index.protocol import SOURCES
 from retriever.hit import SearchResult
 from retriever.prepare import clean_query
 from retriever.search import MODES, Retriever
@@ -74,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--model", default=None, help="sentence-transformers model name or path")
     common.add_argument("--corpus", type=Path, default=None, help="folder of documents")
     common.add_argument(
+        "--laws",
+        default=None,
+        help="national laws indexed: default (corpus/laws.json), all, none, or names "
+        "(安全生产法,消防法); default: the default laws, none with --corpus",
+    )
+    common.add_argument(
         "--backend", choices=BACKENDS, default="local", help="index store (default: local)"
     )
     common.add_argument(
@@ -91,6 +99,17 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--province", action="append", help="province filter (repeatable)")
     search.add_argument("--year", help='year filter: 2020, "2019-2021", "2019、2020"')
     search.add_argument("--mode", choices=MODES, default="hybrid")
+    search.add_argument(
+        "--include-superseded",
+        action="store_true",
+        help="also search 已废止/历史版本 law texts (labelled as such)",
+    )
+    search.add_argument(
+        "--source",
+        choices=SOURCES,
+        default="all",
+        help="all (default), provincial documents only, or national laws only",
+    )
     search.add_argument(
         "--no-detect-filters", action="store_true", help="do not read filters from the question"
     )
@@ -111,13 +130,19 @@ def _load(args: argparse.Namespace) -> Retriever:
             log=lambda message: print(message, file=sys.stderr),
             backend=args.backend,
             milvus_uri=args.milvus_uri,
+            laws=args.laws,
         )
 
 
 def _search_one(retriever: Retriever, args: argparse.Namespace) -> int:
     try:
         prepared = retriever.prepare(
-            args.query, args.province, args.year, detect=not args.no_detect_filters
+            args.query,
+            args.province,
+            args.year,
+            detect=not args.no_detect_filters,
+            include_superseded=args.include_superseded,
+            source=args.source,
         )
         result = retriever.search(prepared, k=args.k, mode=args.mode)
     except ValueError as error:
@@ -142,6 +167,8 @@ def _search_batch(retriever: Retriever, args: argparse.Namespace) -> int:
                 item.get("province", args.province),
                 item.get("year", args.year),
                 detect=not args.no_detect_filters,
+                include_superseded=bool(item.get("include_superseded", args.include_superseded)),
+                source=item.get("source", args.source),
             )
             result = retriever.search(prepared, k=args.k, mode=args.mode)
         except ValueError as error:

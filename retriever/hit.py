@@ -41,7 +41,10 @@ class Hit:
             "scores": {k: round(v, 6) for k, v in self.scores.items()},
             "clause_id": c.id,
             "province": c.province,
+            "jurisdiction": c.doc.province_label,
             "year": c.year,
+            "status": c.doc.status,
+            "effective_date": c.doc.effective_date,
             "item": c.label,
             "citation": c.citation,
             "title": c.title,
@@ -69,7 +72,13 @@ class Filters(Scope):
     @property
     def scope(self) -> Scope:
         """Only the restriction, as the backends take it."""
-        return Scope(provinces=self.provinces, years=self.years)
+        return Scope(
+            provinces=self.provinces,
+            years=self.years,
+            statuses=self.statuses,
+            source=self.source,
+            laws=self.laws,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +86,9 @@ class Filters(Scope):
             "year": list(self.years),
             "detected": list(self.detected),
             "absent": list(self.absent),
+            "include_superseded": self.include_superseded,
+            "source": self.source,
+            "laws": list(self.laws),
         }
 
 

@@ -15,9 +15,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from corpus.clause import IN_FORCE
 from corpus.script import to_simplified
+from index.protocol import SOURCES
 from retriever.expansion import Lexicon
 from retriever.hit import Filters
+from retriever.lawquery import LawTable, find_laws, masked, unmasked
 from retriever.query import (
     ParsedQuery,
     merge_filters,
@@ -95,6 +98,12 @@ class PreparedQuery:
     norm: str
     topic: str
     words: tuple[str, ...]
+    #: Clause ids of an article the question names (安全生产法第二十一条): put first.
+    pinned: tuple[str, ...] = ()
+    #: (detected label, the question's words for it) of each law/article named:
+    #: (《中华人民共和国消防法》, 消防法), so a page can take the filter back out of ``rest``.
+    law_words: tuple[tuple[str, str], ...] = ()
+    #: Words a learned lexicon adds for BM25 (law profile; none by default).
     expansions: tuple[str, ...] = ()
 
     @property
@@ -117,6 +126,9 @@ def prepare_query(
     year: int | Sequence[int] | range | str | None = None,
     *,
     detect: bool = True,
+    laws: LawTable | None = None,
+    include_superseded: bool = False,
+    source: str = "all",
     lexicon: Lexicon | None = None,
     expansion_limit: int = 8,
 ) -> PreparedQuery:
@@ -129,21 +141,58 @@ def prepare_query(
     ``words`` splits the topic into words (the index's segmenter); ``lexicon`` (the law
     profile's) adds up to ``expansion_limit`` learned expansions for BM25.
 
+    ``laws`` is the corpus's :class:`~retriever.lawquery.LawTable`: a law named in the
+    question (消防法, 《安全生产法》) restricts the search to it — unless a province is also
+    in scope, since 浙江…新安全生产法 asks what that province's documents say — and an
+    article named with it (安全生产法第二十一条, 刑法134条) is ``pinned`` first. Law names
+    are read before provinces, so 青海省安全生产条例 is a regulation, not a province filter.
+    ``include_superseded`` lets 历史版本/已废止 texts answer; ``source`` is ``"all"``,
+    ``"provincial"`` or ``"laws"``.
+
     Raises ``ValueError`` for a query that is not a string or has nothing to search for,
-    an unknown province or a bad year.
+    an unknown province or source, or a bad year.
     """
     text = clean_query(query)
-    parsed = (
-        parse_query(text, corpus_provinces)
-        if detect
-        else ParsedQuery(text=text, rest=text, filters=Filters())
-    )
-    filters = merge_filters(
-        parsed.filters,
-        normalise_provinces(province, corpus_provinces),
-        normalise_years(year),
-    )
-    norm = to_simplified(parsed.rest)
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
+    law = find_laws(text, laws) if detect and laws is not None else None
+    explicit = (normalise_provinces(province, corpus_provinces), normalise_years(year))
+    searched = ""
+    if law is not None and law.spans:
+        # Law names are read first and hidden while provinces and years are read.
+        parsed = parse_query(masked(text, law.spans), corpus_provinces)
+        filters = merge_filters(parsed.filters, *explicit)
+        if filters.provinces and not law.pinned:
+            # 浙江…新安全生产法: what that province's documents say about the law.
+            law = None
+            parsed = parse_query(text, corpus_provinces)
+            filters = merge_filters(parsed.filters, *explicit)
+        else:
+            # ``rest`` keeps the names (a follow-up re-reads them); the searched text does
+            # not: articles say 本法, not their title.
+            rest, searched = unmasked(parsed.rest, text, law.spans)
+            parsed = replace(parsed, rest=rest)
+    else:
+        law = None
+        parsed = (
+            parse_query(text, corpus_provinces)
+            if detect
+            else ParsedQuery(text=text, rest=text, filters=Filters())
+        )
+        filters = merge_filters(parsed.filters, *explicit)
+    pinned: tuple[str, ...] = ()
+    written: tuple[tuple[str, str], ...] = ()
+    if law is not None:
+        restrict = not filters.provinces
+        filters = replace(
+            filters,
+            laws=law.doc_ids if restrict else (),
+            detected=(*filters.detected, *law.labels),
+        )
+        pinned = law.pinned
+        written = tuple(zip(law.labels, law.written, strict=True))
+    filters = replace(filters, statuses=() if include_superseded else IN_FORCE, source=source)
+    norm = to_simplified(searched if _MEANINGFUL.search(searched) else parsed.rest)
     topic = strip_question_boilerplate(norm)
     topic_words = tuple(words(topic))
     return PreparedQuery(
@@ -153,5 +202,7 @@ def prepare_query(
         norm=norm,
         topic=topic,
         words=topic_words,
+        pinned=pinned,
+        law_words=written,
         expansions=tuple(lexicon.expand(topic_words, expansion_limit)) if lexicon else (),
     )

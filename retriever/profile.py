@@ -46,3 +46,8 @@ def _read_lexicon(path: Path) -> Lexicon | None:
 
 #: The policy documents: 0.3·dense + 0.7·BM25, no expansion, floors of retriever.confidence.
 POLICY = Profile("policy")
+
+#: The national laws asked about in everyday words (the law suite, ``--laws all``): dense
+#: and BM25 weighted as chosen on the law suite's dev half, BM25 expanded by the lexicon
+#: learned from that half; confidence floors calibrated on the law calibration set.
+LAWS = Profile("laws", dense_weight=0.5, lexicon_path=LAW_LEXICON)

@@ -35,6 +35,7 @@ from retriever.confidence import (
 )
 from retriever.fusion import DEFAULT_FUSION, FUSIONS, fuse_hybrid
 from retriever.hit import Filters, Hit, SearchResult
+from retriever.lawquery import LawTable
 from retriever.prepare import MAX_QUERY_CHARS, PreparedQuery, prepare_query
 from retriever.profile import POLICY, Profile
 
@@ -95,6 +96,7 @@ class Retriever:
         self._provinces = tuple(dict.fromkeys(c.province for c in self._clauses if c.province))
         self._years = tuple(sorted({c.year for c in self._clauses if c.year}))
         self._norms: tuple[str, ...] = tuple(aligned_norm(c).lower() for c in self._clauses)
+        self._laws = LawTable.of(self._clauses)
         self._encode_lock = threading.Lock()
         # Document frequencies for the low-confidence rule, by (filters, word): counting one
         # means scanning every allowed clause, so each is counted once per process.
@@ -115,6 +117,7 @@ class Retriever:
         log: Callable[[str], None] | None = None,
         backend: str = "local",
         milvus_uri: str | None = None,
+        laws: str | Sequence[str] | None = None,
     ) -> Retriever:
         """Load the corpus, the encoder and the index (building the index if needed).
 
@@ -124,14 +127,19 @@ class Retriever:
         or model is rebuilt anyway (the index store decides and says so through ``log``).
         ``backend`` is ``"local"`` (FAISS + bm25s in ``index_dir``) or ``"milvus"``
         (``milvus_uri``: a ``.db`` path for Milvus Lite, ``http(s)://…`` for a server; see
-        :func:`index.backend.open_backend`).
+        :func:`index.backend.open_backend`). ``laws`` selects the national laws indexed
+        beside the documents (``"default"``, ``"all"``, ``"none"`` or names; left out: the
+        default laws with the shipped corpus, none with ``corpus_dir``).
         """
         from corpus.loader import load_corpus
         from encoder.sentence import load_encoder
         from index.backend import check_backend, open_backend
 
         check_backend(backend, milvus_uri)
-        corpus = load_corpus(corpus_dir)
+        corpus = load_corpus(corpus_dir, laws=laws)
+        law_errors = [e.message for e in corpus.errors if e.path == "laws"]
+        if law_errors:  # a misspelt law name is an error the user must see, not a silent gap
+            raise ValueError(law_errors[0])
         encoder = load_encoder(model, progress=progress)
         options: dict[str, Any] = {"force": force, "progress": progress}
         if log is not None:
@@ -189,9 +197,14 @@ class Retriever:
         year: int | Sequence[int] | range | str | None = None,
         *,
         detect: bool = True,
+        include_superseded: bool = False,
+        source: str = "all",
     ) -> PreparedQuery:
         """``query`` prepared for this corpus (:func:`retriever.prepare.prepare_query` with
-        its provinces and its index's segmenter): what :meth:`search` does first."""
+        its provinces, its laws and its index's segmenter): what :meth:`search` does first.
+        ``include_superseded`` lets 历史版本/已废止 texts answer; ``source`` limits to
+        ``"provincial"`` documents or to ``"laws"``. The profile's lexicon, if any, adds
+        its learned expansions."""
         return prepare_query(
             query,
             self._provinces,
@@ -199,9 +212,16 @@ class Retriever:
             province,
             year,
             detect=detect,
+            laws=self._laws,
+            include_superseded=include_superseded,
+            source=source,
             lexicon=self.profile.lexicon,
             expansion_limit=self.profile.expansion_limit,
         )
+
+    def law_titles(self) -> tuple[str, ...]:
+        """Titles of the corpus's documents laid out in articles (laws, regulations)."""
+        return tuple(self._laws.docs)
 
     def search(
         self,
@@ -212,6 +232,8 @@ class Retriever:
         *,
         mode: str = "hybrid",
         fusion: str = DEFAULT_FUSION,
+        include_superseded: bool = False,
+        source: str = "all",
     ) -> SearchResult:
         """The ``k`` clauses that best answer ``query``, best first.
 
@@ -231,7 +253,16 @@ class Retriever:
         fusion or province, a bad year, or ``k < 1``. Queries longer than
         :data:`MAX_QUERY_CHARS` are cut to that length.
         """
-        return self.search_timed(query, k, province, year, mode=mode, fusion=fusion)[0]
+        return self.search_timed(
+            query,
+            k,
+            province,
+            year,
+            mode=mode,
+            fusion=fusion,
+            include_superseded=include_superseded,
+            source=source,
+        )[0]
 
     def search_timed(
         self,
@@ -242,6 +273,8 @@ class Retriever:
         *,
         mode: str = "hybrid",
         fusion: str = DEFAULT_FUSION,
+        include_superseded: bool = False,
+        source: str = "all",
     ) -> tuple[SearchResult, dict[str, float]]:
         """:meth:`search`, plus the seconds spent in each stage (parse, embed, dense,
         lexical, fuse, answer) for the latency benchmark."""
@@ -261,11 +294,13 @@ class Retriever:
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive integer, got {k!r}")
         if isinstance(query, PreparedQuery):
-            if province is not None or year is not None:
+            if province is not None or year is not None or include_superseded or source != "all":
                 raise ValueError("a prepared query carries its filters: pass no province/year")
             prepared = query
         else:
-            prepared = self.prepare(query, province, year)
+            prepared = self.prepare(
+                query, province, year, include_superseded=include_superseded, source=source
+            )
         filters, words = prepared.filters, prepared.words
         depth = max(50, 5 * k)
         lap("parse")
@@ -289,6 +324,7 @@ class Retriever:
         else:
             single = dense if mode == "dense" else lexical
             fused = [(cid, single.scores[cid]) for cid in single.ids[:k]]
+        fused = self._pinned_first(fused, prepared.pinned, filters.scope, k)
         lap("fuse")
 
         hits = tuple(
@@ -303,7 +339,8 @@ class Retriever:
         # A question about a province the corpus has no documents for (广东省…) cannot be
         # answered by another province's clause, however close its wording.
         elsewhere = bool(filters.absent) and not filters.provinces
-        low = (
+        named = bool(hits) and hits[0].clause.id in prepared.pinned
+        low = not named and (
             not hits
             or elsewhere
             or is_low_confidence(
@@ -322,6 +359,18 @@ class Retriever:
             query_used=prepared.rest,
         )
         return result, timings
+
+    def _pinned_first(
+        self, fused: list[tuple[str, float]], pinned: Sequence[str], scope: Scope, k: int
+    ) -> list[tuple[str, float]]:
+        """The named article's clauses (those the scope allows) first, then the rest: a
+        person who asks for 安全生产法第二十一条 wants that article, whatever else matches."""
+        wanted = [cid for cid in pinned if scope.allows(self._by_id[cid])]
+        if not wanted:
+            return fused
+        top = max((score for _, score in fused), default=1.0)
+        head = [(cid, top) for cid in wanted]
+        return (head + [(cid, score) for cid, score in fused if cid not in wanted])[:k]
 
     def _rarity(self, words: Sequence[str], filters: Filters) -> dict[str, float]:
         """:func:`retriever.confidence.rarity` of ``words`` over the clauses ``filters``

@@ -66,9 +66,20 @@ class FakeRetriever:
         window = self.clauses[max(0, at - before) : at + after + 1]
         return [c for c in window if c.doc.doc_id == doc]
 
-    def prepare(self, query: object, province: Any = None, year: Any = None) -> PreparedQuery:
+    def prepare(
+        self,
+        query: object,
+        province: Any = None,
+        year: Any = None,
+        *,
+        include_superseded: bool = False,
+        source: str = "all",
+    ) -> PreparedQuery:
         """The real preparation (filters, absent provinces), with whitespace as words."""
-        return prepare_query(query, self.provinces(), str.split, province, year)
+        return prepare_query(
+            query, self.provinces(), str.split, province, year,
+            include_superseded=include_superseded, source=source,
+        )  # fmt: skip
 
     def search(
         self,
@@ -78,9 +89,14 @@ class FakeRetriever:
         year: Any = None,
         *,
         mode: str = "hybrid",
+        include_superseded: bool = False,
+        source: str = "all",
     ) -> SearchResult:
+        options = {"include_superseded": include_superseded, "source": source}
         prepared = (
-            query if isinstance(query, PreparedQuery) else self.prepare(query, province, year)
+            query
+            if isinstance(query, PreparedQuery)
+            else self.prepare(query, province, year, **options)
         )
         filters = prepared.filters
         self.calls.append({"query": prepared.rest, "k": k, "province": list(filters.provinces) or None,

@@ -25,6 +25,7 @@ from index.backend import open_backend
 from retriever import Retriever
 from tests import test_retriever_default as default_tests
 from tests import test_retriever_search as search_tests
+from tests.conftest import TEST_LAWS
 
 BACKENDS = ("local", "milvus")
 REPO = Path(__file__).resolve().parents[1]
@@ -111,7 +112,7 @@ def test_small_corpus_dense_mode_is_identical_on_both_backends(
 def default_retriever_local(tmp_path_factory) -> Retriever:
     """The default corpus and model on the local backend (like conftest's fixture)."""
     index_dir = tmp_path_factory.mktemp("parity-local") / "index"
-    return Retriever.load(index_dir, progress=False, log=_quiet)
+    return Retriever.load(index_dir, progress=False, log=_quiet, laws=TEST_LAWS)
 
 
 @pytest.fixture(scope="session")

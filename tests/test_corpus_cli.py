@@ -82,7 +82,12 @@ def test_export_writes_beir_corpus(tmp_path: Path) -> None:
         "path": "四、深入开展安全生产专项治理",
         "kind": "item",
         "doc_id": "qinghai-2020",
+        "status": "现行有效",
+        "national": False,
     }
+    law = next(r for r in records if r["_id"] == "law:安全生产法@2021-06-10:21")
+    assert law["metadata"]["citation"] == "【《中华人民共和国安全生产法》第二十一条】"
+    assert law["metadata"]["national"] is True
     assert [p.name for p in out.parent.iterdir()] == ["corpus.jsonl"]  # no temp file left
     plain = out.parent / "plain.txt"
     plain.write_text("x", encoding="utf-8")
@@ -109,3 +114,16 @@ def test_runs_as_a_module(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "二是重大隐患排查整治要精细化" in result.stdout
+
+
+def test_laws_option_lists_the_chosen_laws_and_refuses_unknown_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--laws", "消防法"]) == 0
+    out = capsys.readouterr().out
+    assert "中华人民共和国消防法" in out and "1 laws, 74 clauses" in out
+    assert "安全生产法" not in out
+    assert main(["--laws", "none"]) == 0
+    assert "laws," not in capsys.readouterr().out
+    main(["--laws", "消防发"])
+    assert "did you mean 消防法" in capsys.readouterr().err
