@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eval.benchmark import REPORTS_DIR
-from eval.configs import CONFIGS, SUITE_CONFIGS
+from eval.configs import CONFIGS, SUITE_CONFIGS, parse_configs
 from eval.runner import LATENCY_SAMPLE, run_benchmark
 from eval.suites import SUITES
 from index.backend import BACKENDS
@@ -107,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.suite == "laws":
         from eval.suites import load_with_laws
 
-        retriever = load_with_laws(laws, progress=not args.quiet)
+        chosen = parse_configs(args.configs, "laws")
+        needs_vectors = any(c.mode != "lexical" and not c.peer for c in chosen)
+        retriever = load_with_laws(laws, progress=not args.quiet, vectors=needs_vectors)
     elif (
         args.corpus_dir is not None
         or args.backend != "local"

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from common.log import stderr
 from eval.benchmark import DATA_DIR, DEFAULT_QRELS, DEFAULT_QUERIES
+from index.store import LocalIndex as LocalIndexBase
 from retriever.profile import LAWS
 
 if TYPE_CHECKING:
@@ -57,15 +59,56 @@ def law_index_dir(laws: str) -> Path:
     return INDEX_DATA / f"laws-{safe}"
 
 
+class _NoVectors:
+    """The dense side of a lexical-only index: it has rows but cannot be searched."""
+
+    kind = "none"
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return self.rows
+
+
+class LexicalOnlyIndex(LocalIndexBase):
+    """The law library's BM25 side alone, for runs whose configurations need no vectors
+    (lexical, peer, naive excepted) on a machine that has not embedded the library yet."""
+
+    def dense_search(self, query_vector: Any, k: int, filters: Any) -> list[Any]:
+        raise ValueError("this run has no vectors for the law library (lexical-only index)")
+
+
+def lexical_only(corpus: Any, log: Callable[[str], None], root: Path = INDEX_DATA) -> Any:
+    """BM25 over the corpus's passages, cached in ``root/laws-lexical/<fingerprint>``."""
+    from index.lexical import LexicalIndex
+    from index.manifest import clauses_fingerprint
+    from index.passage import passage_text
+    from index.segment import Segmenter
+
+    clauses = corpus.clauses
+    folder = root / "laws-lexical" / clauses_fingerprint(clauses)[:16]
+    try:
+        lexical = LexicalIndex.load(folder)
+    except (OSError, ValueError, KeyError):
+        log(f"building BM25 over {len(clauses)} clauses (no vectors needed for this run)")
+        passages = [passage_text(c) for c in clauses]
+        lexical = LexicalIndex.build(passages, Segmenter.from_texts(passages))
+        lexical.save(folder)
+    return LexicalOnlyIndex(folder, clauses, _NoVectors(len(clauses)), lexical, {})
+
+
 def load_with_laws(
     laws: str,
     *,
     model: str | None = None,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
+    vectors: bool = True,
 ) -> Retriever:
     """A retriever over the default documents plus the laws ``laws`` selects ("all",
-    "default", names), in :func:`law_index_dir`, embedding through :data:`PASSAGE_CACHE`."""
+    "default", names), in :func:`law_index_dir`, embedding through :data:`PASSAGE_CACHE`.
+    ``vectors=False`` builds only the BM25 side (runs of lexical configurations)."""
     from corpus.loader import load_corpus
     from encoder.passage_cache import CachedEncoder
     from encoder.sentence import load_encoder
@@ -77,6 +120,8 @@ def load_with_laws(
     if law_errors:
         raise ValueError(law_errors[0])
     encoder = load_encoder(model, progress=progress)
+    if not vectors:
+        return Retriever(lexical_only(corpus, log or stderr), encoder, corpus, profile=LAWS)
     cached = CachedEncoder(encoder, PASSAGE_CACHE)
     options = {"log": log} if log is not None else {}
     index = open_index(law_index_dir(laws), corpus, cached, progress=progress, **options)

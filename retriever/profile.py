@@ -50,4 +50,4 @@ POLICY = Profile("policy")
 #: The national laws asked about in everyday words (the law suite, ``--laws all``): dense
 #: and BM25 weighted as chosen on the law suite's dev half, BM25 expanded by the lexicon
 #: learned from that half; confidence floors calibrated on the law calibration set.
-LAWS = Profile("laws", dense_weight=0.5, lexicon_path=LAW_LEXICON)
+LAWS = Profile("laws", dense_weight=0.5, lexicon_path=LAW_LEXICON, expansion_limit=4)
