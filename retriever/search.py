@@ -37,6 +37,12 @@ from retriever.hit import Filters, Hit, SearchResult
 from retriever.lawquery import LawTable
 from retriever.prepare import MAX_QUERY_CHARS, PreparedQuery, prepare_query
 
+#: How far (in fused z-score units) a national law's article falls behind the documents when
+#: the question is about a province or year: 青海2020年消防车通道 wants 青海's 2020 item
+#: first, with the national articles that also apply after it (labelled 全国). Chosen on
+#: the benchmark (eval/data/queries.jsonl): see the issue-12 note for the sweep.
+SCOPED_LAW_PENALTY = 2.0
+
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
 
@@ -85,7 +91,11 @@ class Retriever:
             self._position[clause.id] = len(siblings)
             siblings.append(clause)
         self._provinces = tuple(dict.fromkeys(c.province for c in self._clauses if c.province))
-        self._years = tuple(sorted({c.year for c in self._clauses if c.year}))
+        # Years of the documents only: a law's version year is no filter choice (national
+        # laws pass every year filter).
+        self._years = tuple(
+            sorted({c.year for c in self._clauses if c.year and not c.doc.national})
+        )
         self._norms: tuple[str, ...] = tuple(aligned_norm(c).lower() for c in self._clauses)
         self._laws = LawTable.of(self._clauses)
         self._encode_lock = threading.Lock()
@@ -296,7 +306,10 @@ class Retriever:
             lap("lexical")
 
         if mode == "hybrid":
-            fused = fuse_hybrid(dense.scored(), lexical.scored(), fusion)[:k]
+            fused = fuse_hybrid(dense.scored(), lexical.scored(), fusion)
+            if filters.provinces or filters.years:
+                fused = self._documents_before_laws(fused)
+            fused = fused[:k]
         else:
             single = dense if mode == "dense" else lexical
             fused = [(cid, single.scores[cid]) for cid in single.ids[:k]]
@@ -326,6 +339,15 @@ class Retriever:
             query_used=prepared.rest,
         )
         return result, timings
+
+    def _documents_before_laws(self, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """``fused`` with national articles' scores lowered by :data:`SCOPED_LAW_PENALTY`."""
+        penalty = SCOPED_LAW_PENALTY
+        scored = [
+            (cid, score - penalty if self._by_id[cid].doc.national else score)
+            for cid, score in fused
+        ]
+        return sorted(scored, key=lambda pair: -pair[1])
 
     def _pinned_first(
         self, fused: list[tuple[str, float]], pinned: Sequence[str], scope: Scope, k: int
