@@ -39,6 +39,12 @@ from retriever.lawquery import LawTable
 from retriever.prepare import MAX_QUERY_CHARS, PreparedQuery, prepare_query
 from retriever.profile import POLICY, Profile
 
+#: How far (in fused z-score units) a national law's article falls behind the documents when
+#: the question is about a province or year: 青海2020年消防车通道 wants 青海's 2020 item
+#: first, with the national articles that also apply after it (labelled 全国). Chosen on
+#: the benchmark (eval/data/queries.jsonl): see the issue-12 note for the sweep.
+SCOPED_LAW_PENALTY = 2.0
+
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
 
@@ -94,7 +100,11 @@ class Retriever:
             self._position[clause.id] = len(siblings)
             siblings.append(clause)
         self._provinces = tuple(dict.fromkeys(c.province for c in self._clauses if c.province))
-        self._years = tuple(sorted({c.year for c in self._clauses if c.year}))
+        # Years of the documents only: a law's version year is no filter choice (national
+        # laws pass every year filter).
+        self._years = tuple(
+            sorted({c.year for c in self._clauses if c.year and not c.doc.national})
+        )
         self._norms: tuple[str, ...] = tuple(aligned_norm(c).lower() for c in self._clauses)
         self._laws = LawTable.of(self._clauses)
         self._encode_lock = threading.Lock()
@@ -320,7 +330,10 @@ class Retriever:
         if mode == "hybrid":
             fused = fuse_hybrid(
                 dense.scored(), lexical.scored(), fusion, self.profile.dense_weight
-            )[:k]
+            )
+            if filters.provinces or filters.years:
+                fused = self._documents_before_laws(fused)
+            fused = fused[:k]
         else:
             single = dense if mode == "dense" else lexical
             fused = [(cid, single.scores[cid]) for cid in single.ids[:k]]
@@ -359,6 +372,15 @@ class Retriever:
             query_used=prepared.rest,
         )
         return result, timings
+
+    def _documents_before_laws(self, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """``fused`` with national articles' scores lowered by :data:`SCOPED_LAW_PENALTY`."""
+        penalty = SCOPED_LAW_PENALTY
+        scored = [
+            (cid, score - penalty if self._by_id[cid].doc.national else score)
+            for cid, score in fused
+        ]
+        return sorted(scored, key=lambda pair: -pair[1])
 
     def _pinned_first(
         self, fused: list[tuple[str, float]], pinned: Sequence[str], scope: Scope, k: int
