@@ -328,9 +328,7 @@ class Retriever:
             lap("lexical")
 
         if mode == "hybrid":
-            fused = fuse_hybrid(
-                dense.scored(), lexical.scored(), fusion, self.profile.dense_weight
-            )
+            fused = fuse_hybrid(dense.scored(), lexical.scored(), fusion, self.profile.dense_weight)
             if filters.provinces or filters.years:
                 fused = self._documents_before_laws(fused)
             fused = fused[:k]
