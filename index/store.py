@@ -54,7 +54,7 @@ LEXICAL_DIR = "lexical"
 BATCH_SIZE = 32
 #: What is embedded for a clause: its Simplified text (measured on the seeds: R@1 0.89
 #: against 0.83 for the original script); the Milvus backend embeds this attribute. The
-#: local index embeds and BM25-indexes :func:`index.passage.passage_text`, which is the same
+#: local index BM25-indexes :func:`index.passage.passage_text`, which is the same
 #: text for policy clauses and adds the law and heading path for law articles.
 PASSAGE_TEXT = "text_norm"
 
@@ -302,17 +302,15 @@ def _build(
 def _embed(
     clauses: Sequence[Clause], encoder: Encoder, reuse: LocalIndex | None, progress: bool
 ) -> tuple[np.ndarray, int, float]:
-    """Vectors for ``clauses`` in order, reusing stored ones by (id, passage text); returns
-    the vectors, how many were embedded, and the seconds spent embedding."""
+    """Vectors for ``clauses`` in order, reusing stored ones by (id, text); returns the
+    vectors, how many were embedded, and the seconds spent embedding."""
     vectors = np.zeros((len(clauses), encoder.dim), dtype=np.float32)
     todo: list[int] = []
     stored_rows = (
-        {(c.id, passage_text(c)): row for row, c in enumerate(reuse.clauses)}
-        if reuse is not None
-        else {}
+        {(c.id, c.text): row for row, c in enumerate(reuse.clauses)} if reuse is not None else {}
     )
     for row, clause in enumerate(clauses):
-        stored = stored_rows.get((clause.id, passage_text(clause)))
+        stored = stored_rows.get((clause.id, clause.text))
         if reuse is not None and stored is not None:
             vectors[row] = reuse.dense.vectors[stored]
         else:
@@ -326,7 +324,7 @@ def _embed(
     ) as bar:
         for start in range(0, len(todo), BATCH_SIZE):
             batch = todo[start : start + BATCH_SIZE]
-            out = np.asarray(encoder.encode_passages([passage_text(clauses[r]) for r in batch]))
+            out = np.asarray(encoder.encode_passages([clauses[r].text_norm for r in batch]))
             if out.shape != (len(batch), encoder.dim):
                 raise ValueError(
                     f"encoder {encoder.name!r} returned shape {out.shape}, "
