@@ -1,6 +1,7 @@
 """Retake docs/screenshot.png: the page answering one question, in headless Chromium.
 
-    .venv/bin/python docs/make_screenshot.py ["问题"]
+    .venv/bin/python docs/make_screenshot.py ["问题"] [OUT.png] [INDEX_DIR]
+    .venv/bin/python docs/make_screenshot.py "安全生产法第二十一条" docs/screenshot-laws.png
 
 Serves the real page over the default index on a free local port, asks the question the way
 a person would (type, Enter), waits for the answer and writes the PNG atomically. Needs
@@ -33,8 +34,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def main(question: str = QUESTION) -> None:
-    demo = build_page(Retriever.load(progress=True))
+def main(question: str = QUESTION, out: str = "", index: str = "") -> None:
+    target = Path(out) if out else OUT
+    demo = build_page(Retriever.load(Path(index) if index else None, progress=True))
     port = free_port()
     serve(demo, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
     try:
@@ -47,13 +49,13 @@ def main(question: str = QUESTION) -> None:
             box.press("Enter")
             page.locator("#qa-chat .qa-scope").first.wait_for(timeout=120_000)
             page.wait_for_timeout(500)  # let the cards finish laying out
-            with atomic_path(OUT) as temp:
+            with atomic_path(target) as temp:
                 page.screenshot(path=str(temp), type="png")
             browser.close()
     finally:
         demo.close()
-    print(f"wrote {OUT}")
+    print(f"wrote {target}")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    main(*sys.argv[1:4])

@@ -8,6 +8,8 @@ Examples::
     python -m eval --configs hybrid --backend milvus --milvus-uri /tmp/milvus.db
     python -m eval --queries my.jsonl --qrels my.tsv # any BEIR queries/qrels
     python -m eval --queries my.jsonl                # relevance from each query's "answers"
+    python -m eval --suite laws                      # STARD law questions, test half, --laws all
+    python -m eval --suite laws --split dev --configs hybrid,peer-chinalaw
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from pathlib import Path
 from encoder.protocol import THREADS_ENV
 from encoder.sentence import DEFAULT_VARIANT, VARIANTS
 from eval.benchmark import REPORTS_DIR
-from eval.configs import CONFIGS
+from eval.configs import CONFIGS, SUITE_CONFIGS, parse_configs
 from eval.runner import LATENCY_SAMPLE, run_benchmark
+from eval.suites import SUITES
 from index.backend import BACKENDS
 
 
@@ -33,15 +36,31 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--configs",
         default=None,
-        help=f"comma-separated configurations (default: all of {','.join(CONFIGS)})",
+        help=f"comma-separated configurations of {','.join(CONFIGS)} (default: the suite's: "
+        + "; ".join(f"{n}: {','.join(c)}" for n, c in SUITE_CONFIGS.items())
+        + ")",
     )
+    parser.add_argument(
+        "--suite",
+        choices=tuple(SUITES),
+        default="policy",
+        help="policy: the shipped policy benchmark; laws: STARD questions over the national laws",
+    )
+    parser.add_argument(
+        "--split",
+        choices=("dev", "test", "all"),
+        default=None,
+        help="half of the law suite (default: test; tune on dev only)",
+    )
+
     parser.add_argument("--queries", type=Path, default=None, help="BEIR queries.jsonl")
     parser.add_argument("--qrels", type=Path, default=None, help="BEIR qrels .tsv")
     parser.add_argument(
         "--judge",
-        choices=("auto", "ids", "answers"),
+        choices=("auto", "ids", "answers", "needles"),
         default="auto",
-        help="relevance by qrels ids or by answer substrings (auto: ids when qrels are known)",
+        help="relevance by qrels ids, answer substrings or per-article needles "
+        "(auto: ids when qrels are known, needles for the law suite)",
     )
     parser.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports folder")
@@ -50,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--laws",
         default=None,
-        help="national laws indexed: default (corpus/laws.json), all, none, or names",
+        help="national laws indexed: default (corpus/laws.json), all, none, or names "
+        "(the law suite: all)",
     )
     parser.add_argument(
         "--threads",
@@ -84,8 +104,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.threads is not None:
         os.environ[THREADS_ENV] = str(max(1, args.threads))  # read by both encoder paths
+    suite = SUITES[args.suite]
+    split = args.split or suite.split
+    split = None if split == "all" else split
+    laws = args.laws or suite.laws
+    queries, qrels = args.queries, args.qrels
+    if args.suite != "policy" and queries is None:
+        queries, qrels = suite.queries, suite.qrels
     retriever = None
-    if (
+    if args.suite == "laws":
+        from eval.suites import load_with_laws
+
+        chosen = parse_configs(args.configs, "laws")
+        needs_vectors = any(c.mode != "lexical" and not c.peer for c in chosen)
+        retriever = load_with_laws(
+            laws, variant=args.encoder, progress=not args.quiet, vectors=needs_vectors
+        )
+    elif (
         args.corpus_dir is not None
         or args.backend != "local"
         or args.laws is not None
@@ -110,8 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         folder = run_benchmark(
             configs=args.configs,
-            queries_path=args.queries,
-            qrels_path=args.qrels,
+            queries_path=queries,
+            qrels_path=qrels,
             judging=args.judge,
             k=args.k,
             out_dir=args.out,
@@ -119,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             corpus_dir=args.corpus_dir,
             latency_sample=args.latency_sample,
             on_progress=None if args.quiet else show,
+            split=split,
+            suite=args.suite,
+            laws=laws,
         )
     except (ValueError, OSError) as exc:
         print(f"\nerror: {exc}", file=sys.stderr)

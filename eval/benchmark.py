@@ -3,7 +3,9 @@
 ``queries.jsonl`` holds one query a line: ``_id``, ``text``, optionally ``answers`` (short
 substrings of the answering clause, original script) and ``related`` (substrings of clauses
 that are related, grade 1), and ``metadata`` with ``type``, ``script``, ``doc`` (the target
-document) and ``docs`` (every document holding an answer). Only ``_id`` and ``text`` are
+document) and ``docs`` (every document holding an answer), and for the law suite ``split`` (``dev``/``test``) and
+``targets`` (each relevant article with its ``needles``: sentences only that article holds).
+Only ``_id`` and ``text`` are
 required, so any BEIR queries file can be read. ``qrels/test.tsv`` is BEIR's
 ``query-id  corpus-id  score`` with a header line.
 """
@@ -45,6 +47,9 @@ class Query:
     docs: tuple[str, ...] = ()
     answers: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    #: One tuple of needles per relevant article (law suite): any needle found = that target.
+    targets: tuple[tuple[str, ...], ...] = ()
+    split: str = ""
 
 
 def script_of(text: str) -> str:
@@ -85,6 +90,8 @@ def load_queries(path: Path = DEFAULT_QUERIES) -> list[Query]:
                     docs=docs,
                     answers=tuple(row.get("answers") or meta.get("answers") or ()),
                     related=tuple(row.get("related") or meta.get("related") or ()),
+                    targets=tuple(tuple(t.get("needles") or ()) for t in meta.get("targets") or ()),
+                    split=str(meta.get("split") or ""),
                 )
             )
     return queries
@@ -119,8 +126,6 @@ def _tsv(rows: Iterable[tuple[str, str, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-
-
 @dataclass
 class ConfigRun:
     """What one configuration returned for every query."""
@@ -138,7 +143,7 @@ class Benchmark:
 
     queries: list[Query]
     qrels: Qrels
-    judging: Literal["ids", "answers"]
+    judging: Literal["ids", "answers", "needles"]
     queries_path: Path
     qrels_path: Path | None
 

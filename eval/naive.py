@@ -43,6 +43,21 @@ def read_raw_documents(folder: Path) -> list[tuple[str, str]]:
     ]
 
 
+def law_documents(laws: str) -> list[tuple[str, str]]:
+    """``(law name, raw text)`` per law of the selection: its articles as the database holds
+    them, one after another, the way a tutorial would dump a law to a file."""
+    from corpus.laws import load_laws
+
+    articles: dict[str, dict[str, list[str]]] = {}
+    for clause in load_laws(laws):
+        law = articles.setdefault(clause.doc.title, {})
+        law.setdefault(clause.id.split("~", 1)[0], []).append(clause.text)
+    return [
+        (name, "\n".join("\n".join(parts) for parts in law.values()))
+        for name, law in articles.items()
+    ]
+
+
 def split_windows(
     documents: Sequence[tuple[str, str]], size: int = WINDOW_CHARS, overlap: int = OVERLAP_CHARS
 ) -> list[Passage]:

@@ -69,9 +69,10 @@ def render_markdown(results: Mapping[str, Any]) -> str:
     """The human report: headline table, breakdowns, latency, low confidence, significance."""
     configs: Mapping[str, Any] = results["configs"]
     metrics: list[str] = results["metrics"]
-    judged = (
-        "clause ids (qrels)" if results["judging"] == "ids" else "answer substrings in the hit text"
-    )
+    judged = {
+        "ids": "clause ids (qrels)",
+        "needles": "each target article's needles in the hit text (R@k: share of articles)",
+    }.get(results["judging"], "answer substrings in the hit text")
     lines = [
         f"# Retrieval benchmark — {results['created']}",
         "",

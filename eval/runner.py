@@ -27,14 +27,17 @@ from eval.judge import (
     answer_qrels,
     by_id,
     credited_ranking,
+    needle_matcher,
+    needle_qrels,
     overlap_matcher,
 )
+from eval.suites import SUITES
 from eval.vectors import QueryVectorCache
 
 if TYPE_CHECKING:
     from retriever import Retriever
 
-Judging = Literal["auto", "ids", "answers"]
+Judging = Literal["auto", "ids", "answers", "needles"]
 Progress = Callable[[float, str], None]
 
 #: Queries timed one by one per configuration for the latency figures.
@@ -42,17 +45,38 @@ LATENCY_SAMPLE = 40
 
 
 def load_benchmark(
-    queries_path: Path | None = None, qrels_path: Path | None = None, judging: Judging = "auto"
+    queries_path: Path | None = None,
+    qrels_path: Path | None = None,
+    judging: Judging = "auto",
+    split: str | None = None,
+    extra: Sequence[Path] = (),
 ) -> Benchmark:
     """Read queries and decide how relevance is judged.
 
     ``auto``: by id with the given qrels file, or with the shipped one when no queries file
-    is given; by answer substrings for a queries file given without qrels. Raises
+    is given; by needles for a queries file whose queries carry targets (the law suite), by
+    answer substrings for another queries file given without qrels. ``extra`` files add
+    queries (the law suite's no-answer questions); ``split`` keeps only the queries of that
+    half (``dev``/``test``). Raises
     ``ValueError`` when the chosen mode has nothing to judge with.
     """
     queries = load_queries(queries_path or DEFAULT_QUERIES)
+    for path in extra:
+        queries += load_queries(path)
+    if split:
+        queries = [q for q in queries if q.split == split]
+        if not queries:
+            raise ValueError(f"no query of {queries_path} is in the {split!r} half")
     if judging == "auto":
         judging = "ids" if qrels_path is not None or queries_path is None else "answers"
+        if qrels_path is None and any(q.targets for q in queries):
+            judging = "needles"
+    if judging == "needles":
+        if not any(q.targets for q in queries):
+            raise ValueError('judging by needles, but no query has "targets" with needles')
+        return Benchmark(
+            queries, needle_qrels(queries), "needles", Path(queries_path or DEFAULT_QUERIES), None
+        )
     if judging == "answers":
         if not any(q.answers for q in queries):
             raise ValueError('judging by answers, but no query has an "answers" list; give --qrels')
@@ -79,12 +103,17 @@ def run_benchmark(
     corpus_dir: Path | None = None,
     latency_sample: int = LATENCY_SAMPLE,
     on_progress: Progress | None = None,
+    split: str | None = None,
+    suite: str = "policy",
+    laws: str = "all",
 ) -> Path:
     """Run the configurations, compute the metrics and write a report folder; return it.
 
     ``retriever`` defaults to ``Retriever.load()`` (the shipped corpus and model);
     ``corpus_dir`` is where the naive baseline reads raw ``.txt`` files (default: the
-    shipped documents). Quality uses every query with query vectors computed once in
+    shipped documents). ``suite`` ``"laws"`` judges by needles, runs the law configurations
+    and lets the naive baseline read the ``laws`` selection's raw article text; ``split``
+    keeps one half of the questions. Quality uses every query with query vectors computed once in
     batches; latency is timed on ``latency_sample`` queries (spread over the set, 0: all)
     searched one at a time with the real encoder, as a user's query would be.
     """
@@ -93,11 +122,14 @@ def run_benchmark(
 
     progress = on_progress or (lambda fraction, message: None)
     chosen = (
-        parse_configs(configs) if configs is None or isinstance(configs, str) else list(configs)
+        parse_configs(configs, suite)
+        if configs is None or isinstance(configs, str)
+        else list(configs)
     )
     if k < 1:
         raise ValueError(f"k must be a positive integer, got {k}")
-    bench = load_benchmark(queries_path, qrels_path, judging)
+    extra = SUITES[suite].extra if queries_path == SUITES[suite].queries else ()
+    bench = load_benchmark(queries_path, qrels_path, judging, split, extra)
     progress(0.0, "loading the retriever")
     if retriever is None:
         from retriever import Retriever
@@ -113,7 +145,9 @@ def run_benchmark(
         def step(done: int, total: int, number: int = number, name: str = config.name) -> None:
             progress(0.05 + 0.9 * (number + done / total) / len(chosen), f"{name}: {done}/{total}")
 
-        searcher = _searcher(config, retriever, k=k, corpus_dir=corpus_dir)
+        searcher = _searcher(
+            config, retriever, k=k, corpus_dir=corpus_dir, laws=laws if suite == "laws" else None
+        )
         quality = searcher.using(cache)
         run = run_config(config, bench, quality, on_step=step, clauses=retriever.clauses)
         run.latencies_ms = [_timed(searcher, q.text) for q in timed]
@@ -140,7 +174,7 @@ class Searcher:
 
     def __call__(self, text: str) -> tuple[list[Passage], bool | None]:
         """The passages found, best first, and the low-confidence flag (None: not applicable)."""
-        if self.config.naive:
+        if self.config.naive or self.config.peer:
             return self.owner.search(text, self.k), None
         prepared = self.owner.prepare(text, detect=self.config.detect_filters)
         result = self.owner.search(prepared, self.k, mode=self.config.mode)
@@ -148,11 +182,26 @@ class Searcher:
         return passages, result.low_confidence
 
 
-def _searcher(config: Config, retriever: Any, *, k: int, corpus_dir: Path | None) -> Searcher:
+def _searcher(
+    config: Config, retriever: Any, *, k: int, corpus_dir: Path | None, laws: str | None = None
+) -> Searcher:
+    if config.peer:
+        from eval.peer import PeerIndex
+
+        return Searcher(config, PeerIndex(), k)
     if not config.naive:
         return Searcher(config, retriever, k)
-    from corpus.loader import DEFAULT_CORPUS_DIR
     from eval.naive import NaiveIndex
+
+    if laws is not None:
+        from encoder.passage_cache import CachedEncoder
+        from eval.naive import law_documents, split_windows
+        from eval.suites import PASSAGE_CACHE
+
+        windows = split_windows(law_documents(laws))
+        index = NaiveIndex(windows, CachedEncoder(retriever.encoder, PASSAGE_CACHE))
+        return Searcher(config, index.with_encoder(retriever.encoder), k)
+    from corpus.loader import DEFAULT_CORPUS_DIR
 
     folder = Path(corpus_dir or DEFAULT_CORPUS_DIR)
     return Searcher(config, NaiveIndex.build(folder, retriever.encoder), k)
@@ -183,6 +232,8 @@ def run_config(
         matcher: Matcher
         if bench.judging == "answers":
             matcher = answer_matcher(query)
+        elif bench.judging == "needles":
+            matcher = needle_matcher(query)
         else:
             matcher = overlap if overlap is not None else by_id
         run.rankings[query.id] = credited_ranking(passages, bench.qrels.get(query.id, {}), matcher)

@@ -254,9 +254,6 @@ def build_qa_tab(retriever: Any) -> None:
             )
             k = gr.Slider(1, 10, value=5, step=1, label=msg.LABEL_K)
             simplified = gr.Checkbox(label=msg.LABEL_SIMPLIFIED, value=False)
-            superseded = gr.Checkbox(
-                label=msg.LABEL_SUPERSEDED, value=False, elem_id="qa-superseded"
-            )
             detected = gr.CheckboxGroup(
                 choices=[], value=[], label=msg.LABEL_DETECTED, elem_id="qa-detected"
             )

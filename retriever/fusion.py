@@ -160,12 +160,13 @@ DENSE_WEIGHT = 0.3
 
 
 def fuse_hybrid(
-    dense: Scored, lexical: Scored, fusion: str = DEFAULT_FUSION
+    dense: Scored, lexical: Scored, fusion: str = DEFAULT_FUSION, dense_weight: float = DENSE_WEIGHT
 ) -> list[tuple[Key, float]]:
     """Fuse the dense (cosine) and BM25 candidates of one query, best first.
 
     ``"zscore"``: :func:`convex_combination` of :func:`z_score`-normalised scores with
-    weights ``DENSE_WEIGHT`` (0.3) for dense and 0.7 for BM25; ``"rrf"``: equal-weight
+    weights ``dense_weight`` (default ``DENSE_WEIGHT``, 0.3; a retriever profile may set
+    another) for dense and the rest for BM25; ``"rrf"``: equal-weight
     :func:`reciprocal_rank_fusion` with ``k = 60``. Raises ``ValueError`` for another name.
     """
     if fusion == "rrf":
@@ -175,7 +176,7 @@ def fuse_hybrid(
     if fusion == "zscore":
         return convex_combination(
             {"dense": dense, "lexical": lexical},
-            {"dense": DENSE_WEIGHT, "lexical": 1.0 - DENSE_WEIGHT},
+            {"dense": dense_weight, "lexical": 1.0 - dense_weight},
             lambda source, scored: z_score(scored),
         )
     raise ValueError(f"unknown fusion {fusion!r}; expected one of {', '.join(FUSIONS)}")

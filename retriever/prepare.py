@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from corpus.clause import IN_FORCE
 from corpus.script import to_simplified
 from index.protocol import SOURCES
+from retriever.expansion import Lexicon
 from retriever.hit import Filters
 from retriever.lawquery import LawTable, find_laws, masked, unmasked
 from retriever.query import (
@@ -86,7 +87,9 @@ class PreparedQuery:
     detected filters and absent provinces listed for the page; ``norm`` is ``rest`` in
     Simplified script (the dense side reads the whole question: e5 was trained on questions);
     ``topic`` is ``norm`` without question boilerplate (BM25 reads it); ``words`` are the
-    topic's words as the index's segmenter splits them.
+    topic's words as the index's segmenter splits them; ``expansions`` the words a learned
+    lexicon adds for BM25 (none without one), read together with the topic as
+    :attr:`lexical_text`.
     """
 
     text: str
@@ -100,6 +103,13 @@ class PreparedQuery:
     #: (detected label, the question's words for it) of each law/article named:
     #: (《中华人民共和国消防法》, 消防法), so a page can take the filter back out of ``rest``.
     law_words: tuple[tuple[str, str], ...] = ()
+    #: Words a learned lexicon adds for BM25 (law profile; none by default).
+    expansions: tuple[str, ...] = ()
+
+    @property
+    def lexical_text(self) -> str:
+        """What BM25 reads: the topic, then the learned expansions."""
+        return " ".join((self.topic, *self.expansions)) if self.expansions else self.topic
 
     def with_absent(self, provinces: Sequence[str]) -> PreparedQuery:
         """The same query, also naming ``provinces`` as asked about but absent from the
@@ -119,6 +129,8 @@ def prepare_query(
     laws: LawTable | None = None,
     include_superseded: bool = False,
     source: str = "all",
+    lexicon: Lexicon | None = None,
+    expansion_limit: int = 8,
 ) -> PreparedQuery:
     """Prepare ``query`` for a corpus whose provinces are ``corpus_provinces``.
 
@@ -126,7 +138,8 @@ def prepare_query(
     :func:`retriever.query.parse_query`); explicit ``province``/``year`` win over them,
     dimension by dimension. ``detect=False`` reads the question as plain text (the
     benchmark's configurations that ignore what a question says about its scope).
-    ``words`` splits the topic into words (the index's segmenter).
+    ``words`` splits the topic into words (the index's segmenter); ``lexicon`` (the law
+    profile's) adds up to ``expansion_limit`` learned expansions for BM25.
     ``include_superseded`` lets 历史版本/已废止 texts answer (default: in force only).
 
     ``laws`` is the corpus's :class:`~retriever.lawquery.LawTable`: a law named in the
@@ -182,13 +195,15 @@ def prepare_query(
     filters = replace(filters, statuses=() if include_superseded else IN_FORCE, source=source)
     norm = to_simplified(searched if _MEANINGFUL.search(searched) else parsed.rest)
     topic = strip_question_boilerplate(norm)
+    topic_words = tuple(words(topic))
     return PreparedQuery(
         text=text,
         rest=parsed.rest,
         filters=filters,
         norm=norm,
         topic=topic,
-        words=tuple(words(topic)),
+        words=topic_words,
         pinned=pinned,
         law_words=written,
+        expansions=tuple(lexicon.expand(topic_words, expansion_limit)) if lexicon else (),
     )

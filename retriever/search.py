@@ -39,6 +39,13 @@ from retriever.fusion import DEFAULT_FUSION, FUSIONS, fuse_hybrid
 from retriever.hit import Filters, Hit, SearchResult
 from retriever.lawquery import LawTable
 from retriever.prepare import MAX_QUERY_CHARS, PreparedQuery, prepare_query
+from retriever.profile import POLICY, Profile
+
+#: How far (in fused z-score units) a national law's article falls behind the documents when
+#: the question is about a province or year: 青海2020年消防车通道 wants 青海's 2020 item
+#: first, with the national articles that also apply after it (labelled 全国). Chosen on
+#: the benchmark (eval/data/queries.jsonl): see the issue-12 note for the sweep.
+SCOPED_LAW_PENALTY = 2.0
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
@@ -75,8 +82,15 @@ class Retriever:
     time, and the encoder (whose tokenizer is not re-entrant) is called under a lock.
     """
 
-    def __init__(self, backend: SearchBackend, encoder: Encoder, corpus: Corpus | None = None):
+    def __init__(
+        self,
+        backend: SearchBackend,
+        encoder: Encoder,
+        corpus: Corpus | None = None,
+        profile: Profile = POLICY,
+    ):
         self.backend = backend
+        self.profile = profile
         self.encoder = encoder
         self.corpus = corpus
         self._clauses: tuple[Clause, ...] = tuple(backend.clauses)
@@ -88,7 +102,11 @@ class Retriever:
             self._position[clause.id] = len(siblings)
             siblings.append(clause)
         self._provinces = tuple(dict.fromkeys(c.province for c in self._clauses if c.province))
-        self._years = tuple(sorted({c.year for c in self._clauses if c.year}))
+        # Years of the documents only: a law's version year is no filter choice (national
+        # laws pass every year filter).
+        self._years = tuple(
+            sorted({c.year for c in self._clauses if c.year and not c.doc.national})
+        )
         self._norms: tuple[str, ...] = tuple(aligned_norm(c).lower() for c in self._clauses)
         self._laws = LawTable.of(self._clauses)
         self._encode_lock = threading.Lock()
@@ -214,7 +232,8 @@ class Retriever:
         """``query`` prepared for this corpus (:func:`retriever.prepare.prepare_query` with
         its provinces, its laws and its index's segmenter): what :meth:`search` does first.
         ``include_superseded`` lets 历史版本/已废止 texts answer; ``source`` limits to
-        ``"provincial"`` documents or to ``"laws"``."""
+        ``"provincial"`` documents or to ``"laws"``. The profile's lexicon, if any, adds
+        its learned expansions."""
         return prepare_query(
             query,
             self._provinces,
@@ -225,6 +244,8 @@ class Retriever:
             laws=self._laws,
             include_superseded=include_superseded,
             source=source,
+            lexicon=self.profile.lexicon,
+            expansion_limit=self.profile.expansion_limit,
         )
 
     def law_titles(self) -> tuple[str, ...]:
@@ -320,11 +341,16 @@ class Retriever:
             dense = _Ranked.of(self.backend.dense_search(vector, depth, filters.scope))
             lap("dense")
         if mode in ("hybrid", "lexical"):
-            lexical = _Ranked.of(self.backend.lexical_search(prepared.topic, depth, filters.scope))
+            lexical = _Ranked.of(
+                self.backend.lexical_search(prepared.lexical_text, depth, filters.scope)
+            )
             lap("lexical")
 
         if mode == "hybrid":
-            fused = fuse_hybrid(dense.scored(), lexical.scored(), fusion)[:k]
+            fused = fuse_hybrid(dense.scored(), lexical.scored(), fusion, self.profile.dense_weight)
+            if filters.provinces or filters.years:
+                fused = self._documents_before_laws(fused)
+            fused = fused[:k]
         else:
             single = dense if mode == "dense" else lexical
             fused = [(cid, single.scores[cid]) for cid in single.ids[:k]]
@@ -342,7 +368,16 @@ class Retriever:
         # answered by another province's clause, however close its wording.
         elsewhere = bool(filters.absent) and not filters.provinces
         named = bool(hits) and hits[0].clause.id in prepared.pinned
-        low = not named and (not hits or elsewhere or is_low_confidence(best_dense, best_coverage))
+        low = not named and (
+            not hits
+            or elsewhere
+            or is_low_confidence(
+                best_dense,
+                best_coverage,
+                dense_floor=self.profile.dense_floor,
+                coverage_floor=self.profile.coverage_floor,
+            )
+        )
         lap("answer")
         result = SearchResult(
             query=prepared.text,
@@ -352,6 +387,15 @@ class Retriever:
             query_used=prepared.rest,
         )
         return result, timings
+
+    def _documents_before_laws(self, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """``fused`` with national articles' scores lowered by :data:`SCOPED_LAW_PENALTY`."""
+        penalty = SCOPED_LAW_PENALTY
+        scored = [
+            (cid, score - penalty if self._by_id[cid].doc.national else score)
+            for cid, score in fused
+        ]
+        return sorted(scored, key=lambda pair: -pair[1])
 
     def _pinned_first(
         self, fused: list[tuple[str, float]], pinned: Sequence[str], scope: Scope, k: int

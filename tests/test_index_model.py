@@ -53,7 +53,8 @@ def test_default_index_records_model_and_finds_domain_terms(default_retriever) -
     vector = encoder.encode_queries(["危险化学品安全专项整治"])[0]
     dense = backend.dense_search(vector, 5, Filters(provinces=("浙江省",), years=(2021,)))
     assert len(dense) == 5
-    assert all((c.province, c.year) == ("浙江省", 2021) for c, _ in dense)
+    assert all((c.province, c.year) == ("浙江省", 2021) or c.doc.national for c, _ in dense)
+    assert any(c.province == "浙江省" for c, _ in dense)
 
 
 def test_reopening_and_growing_the_default_index(default_retriever, tmp_path: Path) -> None:

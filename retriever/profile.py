@@ -1,0 +1,53 @@
+"""How a retriever ranks for one kind of corpus: fusion weight, expansion, confidence floors.
+
+The policy documents and the national laws are asked about differently: policy questions
+quote their documents (BM25 leads, dense breaks ties), law questions come in everyday words
+(the dense side matters more, and a lexicon learned from question → article pairs bridges
+欠钱 → 债务). One :class:`Profile` holds those choices so that the one road for a question
+(:mod:`retriever.prepare`, :meth:`Retriever.search <retriever.search.Retriever.search>`)
+stays the same and only its settings differ. :data:`POLICY` is today's behaviour exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from retriever.confidence import COVERAGE_FLOOR, DENSE_FLOOR
+from retriever.expansion import Lexicon
+from retriever.fusion import DENSE_WEIGHT
+
+#: The lexicon learned from the law suite's dev half (``python -m eval.learn_lexicon``).
+LAW_LEXICON = Path(__file__).resolve().parent / "data" / "law-lexicon.json"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Ranking and confidence settings of a retriever (see the module docstring)."""
+
+    name: str
+    dense_weight: float = DENSE_WEIGHT
+    lexicon_path: Path | None = None
+    expansion_limit: int = 8
+    dense_floor: float = DENSE_FLOOR
+    coverage_floor: float = COVERAGE_FLOOR
+
+    @property
+    def lexicon(self) -> Lexicon | None:
+        """The expansion lexicon (read once per process), or None."""
+        return _read_lexicon(self.lexicon_path) if self.lexicon_path else None
+
+
+@lru_cache(maxsize=4)
+def _read_lexicon(path: Path) -> Lexicon | None:
+    return Lexicon.load(path) if path.is_file() else None
+
+
+#: The policy documents: 0.3·dense + 0.7·BM25, no expansion, floors of retriever.confidence.
+POLICY = Profile("policy")
+
+#: The national laws asked about in everyday words (the law suite, ``--laws all``): dense
+#: and BM25 weighted as chosen on the law suite's dev half, BM25 expanded by the lexicon
+#: learned from that half; confidence floors calibrated on the law calibration set.
+LAWS = Profile("laws", dense_weight=0.5, lexicon_path=LAW_LEXICON, expansion_limit=4)
