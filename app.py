@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from encoder.sentence import DEFAULT_VARIANT, VARIANTS
 from page import build_page, serve
 from retriever import Retriever
 
@@ -29,6 +30,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="national laws: default (corpus/laws.json), all, none, or names (安全生产法,消防法)",
     )
     parser.add_argument("--model", default=None, help="sentence-transformers model name or path")
+    parser.add_argument(
+        "--encoder",
+        choices=VARIANTS,
+        default=None,
+        help=f"inference path of the default model (default: {DEFAULT_VARIANT})",
+    )
     parser.add_argument(
         "--backend", choices=("local", "milvus"), default="local", help="index store"
     )
@@ -51,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     retriever = Retriever.load(
         args.index,
         model=args.model,
+        variant=args.encoder,
         corpus_dir=args.corpus,
         progress=True,
         log=print,

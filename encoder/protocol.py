@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
+
+#: Overrides the number of inference threads of every encoder (default: the usable cores).
+THREADS_ENV = "POLICY_QA_THREADS"
 
 
 class Encoder(Protocol):
@@ -21,3 +25,18 @@ class Encoder(Protocol):
     def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """(n, dim) float32, L2-normalised."""
         ...
+
+
+def threads() -> int:
+    """Inference threads: ``$POLICY_QA_THREADS``, else the cores this process may use.
+
+    One rule for both paths (torch intra-op threads, ONNX Runtime intra-op threads), so a
+    busy shared machine is told once.
+    """
+    override = os.environ.get(THREADS_ENV, "")
+    if override.isdigit() and int(override) > 0:
+        return int(override)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)

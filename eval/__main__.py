@@ -4,6 +4,7 @@ Examples::
 
     python -m eval                                   # all configurations, shipped benchmark
     python -m eval --configs hybrid,lexical --k 5
+    python -m eval --configs hybrid --encoder onnx-int8   # another inference path of the model
     python -m eval --configs hybrid --backend milvus --milvus-uri /tmp/milvus.db
     python -m eval --queries my.jsonl --qrels my.tsv # any BEIR queries/qrels
     python -m eval --queries my.jsonl                # relevance from each query's "answers"
@@ -12,10 +13,13 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from encoder.protocol import THREADS_ENV
+from encoder.sentence import DEFAULT_VARIANT, VARIANTS
 from eval.benchmark import REPORTS_DIR
 from eval.configs import CONFIGS
 from eval.runner import LATENCY_SAMPLE, run_benchmark
@@ -52,7 +56,13 @@ def _parser() -> argparse.ArgumentParser:
         "--threads",
         type=int,
         default=None,
-        help="torch CPU threads (default: torch's choice; 1 is steadier on a busy shared machine)",
+        help="encoder CPU threads (default: the cores; 1 is steadier on a busy shared machine)",
+    )
+    parser.add_argument(
+        "--encoder",
+        choices=VARIANTS,
+        default=None,
+        help=f"inference path of the default model (default: {DEFAULT_VARIANT})",
     )
     parser.add_argument(
         "--latency-sample",
@@ -73,20 +83,20 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.threads is not None:
-        import torch
-
-        torch.set_num_threads(max(1, args.threads))
+        os.environ[THREADS_ENV] = str(max(1, args.threads))  # read by both encoder paths
     retriever = None
     if (
         args.corpus_dir is not None
         or args.backend != "local"
         or args.laws is not None
         or args.index is not None
+        or args.encoder is not None
     ):
         from retriever import Retriever
 
         retriever = Retriever.load(
             args.index,
+            variant=args.encoder,
             corpus_dir=args.corpus_dir,
             progress=not args.quiet,
             backend=args.backend,

@@ -308,9 +308,9 @@ def _embed(
             vectors[row] = reuse.dense.vectors[stored]
         else:
             todo.append(row)
-    # Length-sorted batches: a batch is padded to its longest text, so mixing a 400-character
-    # article with 30-character ones wastes most of the work (laws are 20–400 characters).
-    todo.sort(key=lambda r: len(clauses[r].text_norm))
+    # Batches of similar length: a batch is padded to its longest text, so mixing a 20-token
+    # clause with a 300-token one wastes most of the batch (rows are written back by index).
+    todo.sort(key=lambda row: len(clauses[row].text_norm))
     started = time.perf_counter()
     with tqdm(
         total=len(todo), desc="embedding clauses", unit="clause", disable=not progress

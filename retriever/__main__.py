@@ -1,6 +1,7 @@
 """Command line: build the index, search it.
 
-    python -m retriever build [--force] [--model M] [--index DIR] [--corpus DIR] [--laws L]
+    python -m retriever build [--force] [--model M] [--encoder torch|onnx|onnx-int8] [--index DIR]
+        [--corpus DIR] [--laws L]
     python -m retriever build --backend milvus --milvus-uri http://milvus:19530   # or x.db
     python -m retriever search "问题" --k 10 [--province 青海] [--year 2020] [--mode hybrid] --json
     python -m retriever search --queries FILE.jsonl --k 10 --json
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from encoder.sentence import DEFAULT_VARIANT, VARIANTS
 from index.backend import BACKENDS
 from index.protocol import SOURCES
 from retriever.hit import SearchResult
@@ -74,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         "--index", type=Path, default=None, help="index folder (default: index/data)"
     )
     common.add_argument("--model", default=None, help="sentence-transformers model name or path")
+    common.add_argument(
+        "--encoder",
+        choices=VARIANTS,
+        default=None,
+        help=f"inference path of the default model (default: {DEFAULT_VARIANT})",
+    )
     common.add_argument("--corpus", type=Path, default=None, help="folder of documents")
     common.add_argument(
         "--laws",
@@ -124,6 +132,7 @@ def _load(args: argparse.Namespace) -> Retriever:
         return Retriever.load(
             args.index,
             model=args.model,
+            variant=args.encoder,
             corpus_dir=args.corpus,
             force=getattr(args, "force", False),
             progress=True,

@@ -112,6 +112,7 @@ class Retriever:
         index_dir: Path | None = None,
         *,
         model: str | None = None,
+        variant: str | None = None,
         corpus_dir: Path | None = None,
         force: bool = False,
         progress: bool = True,
@@ -123,7 +124,8 @@ class Retriever:
         """Load the corpus, the encoder and the index (building the index if needed).
 
         ``index_dir`` defaults to ``index.store.DEFAULT_INDEX_DIR``, ``model`` to the bundled
-        multilingual-e5-small, ``corpus_dir`` to the shipped default corpus. ``force``
+        multilingual-e5-small, ``variant`` to its default inference path
+        (``encoder.sentence.VARIANTS``: torch, onnx, onnx-int8), ``corpus_dir`` to the shipped default corpus. ``force``
         rebuilds the index; an index that is missing, damaged or built from another corpus
         or model is rebuilt anyway (the index store decides and says so through ``log``).
         ``backend`` is ``"local"`` (FAISS + bm25s in ``index_dir``) or ``"milvus"``
@@ -141,7 +143,7 @@ class Retriever:
         law_errors = [e.message for e in corpus.errors if e.path == "laws"]
         if law_errors:  # a misspelt law name is an error the user must see, not a silent gap
             raise ValueError(law_errors[0])
-        encoder = load_encoder(model, progress=progress)
+        encoder = load_encoder(model, variant=variant, progress=progress)
         options: dict[str, Any] = {"force": force, "progress": progress}
         if log is not None:
             options["log"] = log

