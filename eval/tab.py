@@ -92,8 +92,13 @@ class RetrieverSource:
     @classmethod
     def of(cls, retriever: Any) -> RetrieverSource:
         folder = getattr(getattr(retriever, "backend", None), "folder", None)
+        # The laws the retriever was loaded with: another selection would rebuild the shared
+        # index folder under the page (and change what the page answers from).
+        laws = getattr(retriever, "law_selection", None)
         return cls(
-            index_dir=folder, model=getattr(getattr(retriever, "encoder", None), "name", None)
+            index_dir=folder,
+            model=getattr(getattr(retriever, "encoder", None), "name", None),
+            laws=tuple(laws) if isinstance(laws, list) else laws,
         )
 
 

@@ -126,8 +126,12 @@ def build_quiz_tab(retriever: Any) -> None:
     laws = sorted({c.title for c in clauses if c.doc.national})
     with gr.Row(visible=bool(laws)):
         law_names = gr.Dropdown(laws, multiselect=True, label="法律", elem_id="quiz-laws")
-        chapter = gr.Textbox(label="章", placeholder="如：第三章 或 从业人员的安全生产权利义务")
-        articles = gr.Textbox(label="条文范围", placeholder="如：第二十条-第三十条 或 21,25")
+        chapter = gr.Textbox(
+            label="章", placeholder="如：第三章 或 从业人员的安全生产权利义务", elem_id="quiz-chapter"
+        )
+        articles = gr.Textbox(
+            label="条文范围", placeholder="如：第二十条-第三十条 或 21,25", elem_id="quiz-articles"
+        )
         superseded = gr.Checkbox(label="包含已废止和历史版本", value=False)
     with gr.Row():
         section = gr.Textbox(label="章节", placeholder="如：四 或 二、（三） 或 安全生产方面")

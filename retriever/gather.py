@@ -65,7 +65,7 @@ def best_cosine(hits: Sequence[Hit]) -> float | None:
     return max((h.scores["dense"] for h in hits if "dense" in h.scores), default=None)
 
 
-def strong(hit: Hit, best: float | None) -> bool:
+def strong(hit: Hit, best: float | None, floor: float = DENSE_FLOOR) -> bool:
     """Whether ``hit`` answers the question on its own rather than being a weak match.
 
     It holds at least :data:`COVERAGE_FLOOR` of the question's IDF-weighted topic words, or
@@ -77,7 +77,7 @@ def strong(hit: Hit, best: float | None) -> bool:
     dense = hit.scores.get("dense")
     if dense is None or best is None:
         return False
-    return dense >= DENSE_FLOOR and dense >= best - COSINE_MARGIN
+    return dense >= floor and dense >= best - COSINE_MARGIN
 
 
 def strong_hits(result: SearchResult, depth: int = GATHER_DEPTH) -> tuple[Hit, ...]:
@@ -90,7 +90,8 @@ def strong_hits(result: SearchResult, depth: int = GATHER_DEPTH) -> tuple[Hit, .
         return ()
     pool = result.hits[:depth]
     best = best_cosine(pool)
-    return (pool[0], *(h for h in pool[1:] if strong(h, best)))
+    floor = result.dense_floor
+    return (pool[0], *(h for h in pool[1:] if strong(h, best, floor)))
 
 
 def gathered(

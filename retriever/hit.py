@@ -7,6 +7,7 @@ from typing import Any
 
 from corpus.clause import Clause
 from index.protocol import Scope
+from retriever.confidence import DENSE_FLOOR
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,9 @@ class SearchResult:
     hits: tuple[Hit, ...]
     low_confidence: bool = False
     query_used: str = ""
+    #: The cosine floor the low-confidence rule used (it depends on whether laws could
+    #: answer); gathered answers judge each clause against the same floor.
+    dense_floor: float = DENSE_FLOOR
 
     def to_json(self) -> dict[str, Any]:
         return {

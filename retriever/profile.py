@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from retriever.confidence import COVERAGE_FLOOR, DENSE_FLOOR
+from retriever.confidence import COVERAGE_FLOOR, DENSE_FLOOR, DOCUMENTS_DENSE_FLOOR
 from retriever.expansion import Lexicon
 from retriever.fusion import DENSE_WEIGHT
 
@@ -31,6 +31,7 @@ class Profile:
     lexicon_path: Path | None = None
     expansion_limit: int = 8
     dense_floor: float = DENSE_FLOOR
+    documents_dense_floor: float = DOCUMENTS_DENSE_FLOOR
     coverage_floor: float = COVERAGE_FLOOR
 
     @property

@@ -85,9 +85,12 @@ class Retriever:
     ):
         self.backend = backend
         self.profile = profile
+        #: The national laws ``Retriever.load`` was asked for (None: built by hand).
+        self.law_selection: str | Sequence[str] | None = None
         self.encoder = encoder
         self.corpus = corpus
         self._clauses: tuple[Clause, ...] = tuple(backend.clauses)
+        self._has_laws = any(c.doc.national for c in self._clauses)
         self._by_id: dict[str, Clause] = {c.id: c for c in self._clauses}
         self._position: dict[str, int] = {}
         self._by_doc: dict[str, list[Clause]] = {}
@@ -143,7 +146,7 @@ class Retriever:
         user's document library folder (:mod:`corpus.library`): its documents are indexed
         with the corpus.
         """
-        from corpus.loader import load_corpus
+        from corpus.loader import law_selection, load_corpus
         from encoder.sentence import load_encoder
         from index.backend import check_backend, open_backend
 
@@ -169,7 +172,18 @@ class Retriever:
         store = open_backend(
             backend, corpus, encoder, index_dir=index_dir, milvus_uri=milvus_uri, **options
         )
-        return cls(store, encoder, corpus)
+        retriever = cls(store, encoder, corpus)
+        # What was asked for, so a worker process can load the very same corpus again
+        # (eval.tab.RetrieverSource) instead of rebuilding the shared index with another.
+        retriever.law_selection = law_selection(corpus_dir, laws)
+        return retriever
+
+    def dense_floor(self, scope: Scope) -> float:
+        """The low-confidence cosine floor for a search within ``scope``: the documents'
+        own floor when no national law can answer (see
+        :data:`retriever.confidence.DOCUMENTS_DENSE_FLOOR`), else the profile's."""
+        laws_possible = self._has_laws and scope.source != "provincial"
+        return self.profile.dense_floor if laws_possible else self.profile.documents_dense_floor
 
     def with_encoder(self, encoder: Encoder) -> Retriever:
         """A retriever over the same index and corpus that embeds queries with ``encoder``
@@ -362,13 +376,14 @@ class Retriever:
         # answered by another province's clause, however close its wording.
         elsewhere = bool(filters.absent) and not filters.provinces
         named = bool(hits) and hits[0].clause.id in prepared.pinned
+        floor = self.dense_floor(filters)
         low = not named and (
             not hits
             or elsewhere
             or is_low_confidence(
                 best_dense,
                 best_coverage,
-                dense_floor=self.profile.dense_floor,
+                dense_floor=floor,
                 coverage_floor=self.profile.coverage_floor,
             )
         )
@@ -379,6 +394,7 @@ class Retriever:
             hits=hits,
             low_confidence=low,
             query_used=prepared.rest,
+            dense_floor=floor,
         )
         return result, timings
 

@@ -13,6 +13,7 @@ from page import handlers
 from page.conversation import Conversation
 from retriever.compare import compare
 from retriever.gather import gathered
+from tests.conftest import TEST_LAWS
 
 pytestmark = pytest.mark.model
 REPO = Path(__file__).resolve().parents[1]
@@ -70,15 +71,23 @@ def test_gathered_answer_for_winter_and_spring_risks_cites_several_documents(def
 
 
 def test_a_single_clause_question_keeps_its_one_sentence(default_retriever):
-    result = default_retriever.search("青海2020年对消防车通道有什么要求", k=10)
+    question = "青海2020年对消防车通道有什么要求"
+    documents_only = default_retriever.prepare(question, source="provincial")
+    result = default_retriever.search(documents_only, k=10)
     points = gathered(result)
     assert [p.sentence for p in points] == [result.hits[0].answer]
+    # With the national laws in scope the province's item still leads, and the law
+    # articles that answer too (消防法 on 消防车通道) are gathered after it, each cited.
+    with_laws = gathered(default_retriever.search(question, k=10))
+    assert with_laws[0].citation == "【青海省·2020年·三、第15项】"
+    laws = [p for p in with_laws if p.hit.clause.doc.national]
+    assert laws and all(p.citation.startswith("【《中华人民共和国消防法》") for p in laws)
 
 
 def test_cli_compare_json(default_retriever):
     done = subprocess.run(
         [sys.executable, "-m", "retriever", "compare", "危化品", "--province", "浙江,云南",
-         "--json", "--index", str(default_retriever.backend.folder)],
+         "--json", "--index", str(default_retriever.backend.folder), "--laws", ",".join(TEST_LAWS)],
         cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

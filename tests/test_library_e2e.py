@@ -130,7 +130,7 @@ def test_retired_document_is_hidden_by_default_and_found_with_the_switch(service
         page.locator("#qa-superseded input").check()
         cites = _ask(page, DRONE_QUESTION, 1)
         assert cites[0] == DRONE_CITATION
-        expect(page.locator("#qa-chat .qa-status").first).to_contain_text("已废止")
+        expect(page.locator("#qa-chat .qa-status.qa-superseded").first).to_contain_text("已废止")
 
 
 @pytest.mark.parametrize(

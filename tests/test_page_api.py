@@ -34,8 +34,11 @@ def test_search_endpoint_answers_with_cited_clauses_and_detected_filters(client)
 def test_search_endpoint_applies_explicit_filters(client):
     data = client.predict("消防安全", ["云南省"], [2019], 3, api_name="/search")
     assert data["hits"] and len(data["hits"]) <= 3
-    assert {h["province"] for h in data["hits"]} == {"云南省"}
-    assert {h["year"] for h in data["hits"]} == {2019}
+    # National laws apply in every province and year: they pass the filters, labelled 全国.
+    documents = [h for h in data["hits"] if h["jurisdiction"] != "全国"]
+    assert documents and {h["province"] for h in documents} == {"云南省"}
+    assert {h["year"] for h in documents} == {2019}
+    assert all(h["province"] == "" for h in data["hits"] if h["jurisdiction"] == "全国")
 
 
 def test_search_endpoint_refuses_an_empty_question_with_the_page_message(client):

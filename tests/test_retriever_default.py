@@ -96,7 +96,7 @@ def test_second_load_reuses_the_index_without_embedding(default_retriever, tmp_p
     messages: list[str] = []
     again = Retriever.load(index_dir, progress=False, log=messages.append, laws=TEST_LAWS)
     assert again.backend.embedded == 0
-    assert not any("embedded" in m or "rebuild" in m for m in messages)
+    assert not any("embedded" in m or "rebuild" in m for m in messages), messages
     assert vectors.stat().st_mtime_ns == before
     assert ids(again.search("百吨王", k=3)) == ids(default_retriever.search("百吨王", k=3))
 

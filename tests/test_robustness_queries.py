@@ -9,6 +9,7 @@ handler always answers with a turn whose HTML contains no markup taken from the 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -125,7 +126,8 @@ def test_script_in_a_question_is_shown_as_text(default_retriever):
     question = "消防车通道<script>alert('x')</script>有什么要求"
     conversation = handlers.ask(default_retriever, Conversation(), question)
     messages = handlers.chat_messages(conversation)
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in messages[0]["content"]
+    shown = html.unescape(messages[0]["content"])
+    assert shown == question and "<script" not in messages[0]["content"]
     assert conversation.turns[0].result is not None
     assert conversation.turns[0].result.hits, "the words around the tag are still searched"
     assert not any(DANGEROUS_TAG.search(m["content"]) for m in messages)
