@@ -44,11 +44,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
-from common.atomic import atomic_path, write_text
+from common.atomic import write_text
 from quiz.questions import LETTERS, Question
+from quiz.sheet import write_rows
 
 #: Score of each question type, written into every format that carries one.
 POINTS: dict[str, int] = {"cloze": 2, "choice": 2, "multi": 3, "judge": 1, "source": 2}
@@ -145,25 +143,8 @@ def write_tencent(questions: Sequence[Question], path: Path, title: str = "") ->
 
 def write_sheet(questions: Sequence[Question], path: Path, title: str = "") -> None:
     """The generic 题库 import sheet: header row, one row per question, sheet named 题库."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "题库"
-    sheet.append(list(SHEET_COLUMNS))
-    for question in questions:
-        sheet.append(sheet_row(question))
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = wrap
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, name in enumerate(SHEET_COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = _WIDTHS.get(name, 18)
-    sheet.freeze_panes = "A2"
-    if title:
-        book.properties.title = title
-    with atomic_path(path) as temp:
-        book.save(temp)
+    widths = [_WIDTHS.get(name, 18) for name in SHEET_COLUMNS]
+    write_rows(path, SHEET_COLUMNS, (sheet_row(q) for q in questions), widths, title=title)
 
 
 def _right_options(question: Question) -> set[str]:

@@ -16,11 +16,9 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from common.atomic import atomic_path
 from quiz.questions import DEFAULT_TITLE, LETTERS, Question
+from quiz.sheet import write_rows
 
 #: The column layout exam systems import (one row per question).
 COLUMNS = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "出处", "难度")
@@ -79,24 +77,7 @@ def question_row(question: Question) -> list[str]:
 
 def write_xlsx(questions: Sequence[Question], path: Path, title: str = DEFAULT_TITLE) -> None:
     """The exam-import sheet: bold header, set column widths, wrapped text, frozen header."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "题库"
-    sheet.append(list(COLUMNS))
-    for question in questions:
-        sheet.append(question_row(question))
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = wrap
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, width in enumerate(_WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    book.properties.title = title
-    with atomic_path(path) as temp:
-        book.save(temp)
+    write_rows(path, COLUMNS, (question_row(q) for q in questions), _WIDTHS, title=title)
 
 
 def write_csv(questions: Sequence[Question], path: Path, title: str = DEFAULT_TITLE) -> None:
