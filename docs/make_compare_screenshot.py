@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common.atomic import atomic_path
-from docs.make_screenshot import CHROMIUM_ARGS, free_port
-from page import build_page, serve
+from docs.make_screenshot import shoot
+from page import build_page
 from page import messages as msg
 from retriever import Retriever
 
@@ -28,25 +26,15 @@ QUESTION = "浙江和云南在危化品方面的要求有什么不同"
 
 def main(question: str = QUESTION) -> None:
     demo = build_page(Retriever.load(progress=True))
-    port = free_port()
-    serve(demo, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1200})
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.get_by_role("tab", name=msg.TAB_COMPARE).click()
-            box = page.locator("#qa-compare-question textarea")
-            box.fill(question)
-            box.press("Enter")
-            page.locator("#qa-compare-view .qa-col").first.wait_for(timeout=120_000)
-            page.wait_for_timeout(500)  # let the columns finish laying out
-            with atomic_path(OUT) as temp:
-                page.screenshot(path=str(temp), type="png", full_page=True)
-            browser.close()
-    finally:
-        demo.close()
-    print(f"wrote {OUT}")
+
+    def compare(page: Any) -> None:
+        page.get_by_role("tab", name=msg.TAB_COMPARE).click()
+        box = page.locator("#qa-compare-question textarea")
+        box.fill(question)
+        box.press("Enter")
+        page.locator("#qa-compare-view .qa-col").first.wait_for(timeout=120_000)
+
+    shoot(demo, compare, OUT, height=1200, full_page=True)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 
@@ -34,27 +36,44 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def main(question: str = QUESTION, out: str = "", index: str = "") -> None:
-    target = Path(out) if out else OUT
-    demo = build_page(Retriever.load(Path(index) if index else None, progress=True))
+def shoot(
+    demo: Any,
+    act: Callable[[Any], None],
+    target: Path,
+    *,
+    height: int = 1100,
+    full_page: bool = False,
+) -> None:
+    """Serve ``demo`` on a free local port, open it in headless Chromium, let ``act`` drive
+    the page as a person would, wait for layout, then write the PNG to ``target`` atomically."""
     port = free_port()
     serve(demo, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1100})
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": height})
             page.goto(f"http://127.0.0.1:{port}/")
-            box = page.locator("#qa-question textarea")
-            box.fill(question)
-            box.press("Enter")
-            page.locator("#qa-chat .qa-scope").first.wait_for(timeout=120_000)
-            page.wait_for_timeout(500)  # let the cards finish laying out
+            page.wait_for_load_state("load")
+            act(page)
+            page.wait_for_timeout(500)  # let cards, columns or tables finish laying out
             with atomic_path(target) as temp:
-                page.screenshot(path=str(temp), type="png")
+                page.screenshot(path=str(temp), type="png", full_page=full_page)
             browser.close()
     finally:
         demo.close()
     print(f"wrote {target}")
+
+
+def main(question: str = QUESTION, out: str = "", index: str = "") -> None:
+    demo = build_page(Retriever.load(Path(index) if index else None, progress=True))
+
+    def ask(page: Any) -> None:
+        box = page.locator("#qa-question textarea")
+        box.fill(question)
+        box.press("Enter")
+        page.locator("#qa-chat .qa-scope").first.wait_for(timeout=120_000)
+
+    shoot(demo, ask, Path(out) if out else OUT)
 
 
 if __name__ == "__main__":

