@@ -159,6 +159,14 @@ DEFAULT_FUSION = "zscore"
 DENSE_WEIGHT = 0.3
 
 
+def top_z(scored: Scored) -> float:
+    """How far the first score stands above the list: its :func:`z_score` (0 for fewer
+    than two scores). A BM25 list whose first hit stands far out says the question quotes
+    that clause; a flat list says the question is worded unlike any clause."""
+    normalised = z_score(sorted(scored, key=lambda pair: -pair[1]))
+    return normalised[0][1] if len(normalised) > 1 else 0.0
+
+
 def fuse_hybrid(
     dense: Scored, lexical: Scored, fusion: str = DEFAULT_FUSION, dense_weight: float = DENSE_WEIGHT
 ) -> list[tuple[Key, float]]:

@@ -11,6 +11,7 @@ from retriever.fusion import (
     min_max,
     reciprocal_rank_fusion,
     theoretical_min_max,
+    top_z,
     z_score,
 )
 from tests.index_fakes import FakeEncoder, make_doc_clauses
@@ -192,9 +193,10 @@ def test_hybrid_search_fuses_z_scores_by_default(fixed_retriever):
     assert [h.clause.id for h in hits] == [a.id, w.id, c.id]
     # dense z: w 0.733786, a 0.680094, c −1.413880 (mean 0.763333, σ 0.186249);
     # BM25 z: a 1.412011, w −0.637679, c −0.774332 (mean 9.666667, σ 7.318166)
-    # a: 0.3 × 0.680094 + 0.7 × 1.412011 = 1.192436; w: 0.220136 − 0.446375 = −0.226240
-    assert hits[0].score == pytest.approx(1.192436, abs=1e-5)
-    assert hits[1].score == pytest.approx(-0.226240, abs=1e-5)
+    # BM25's first hit stands only 1.41 σ out (no quote), so the policy profile's 0.4 dense:
+    # a: 0.4 × 0.680094 + 0.6 × 1.412011 = 1.119244; w: 0.293514 − 0.382607 = −0.089093
+    assert hits[0].score == pytest.approx(1.119244, abs=1e-5)
+    assert hits[1].score == pytest.approx(-0.089093, abs=1e-5)
     assert hits[0].scores == {"dense": pytest.approx(0.89), "lexical": pytest.approx(20.0)}
 
 
@@ -214,3 +216,10 @@ def test_fuse_hybrid_names():
     assert fuse_hybrid([("a", 1.0)], [("a", 2.0)], "rrf") == [("a", pytest.approx(2 / 61))]
     with pytest.raises(ValueError, match="unknown fusion"):
         fuse_hybrid([], [], "max")
+
+
+def test_top_z_says_how_far_the_first_score_stands_out() -> None:
+    # mean 1.5, population sigma sqrt(0.75): the first of 3,1,1,1 is 1.5 / 0.866 = 1.732 out.
+    assert top_z([("b", 1.0), ("a", 3.0), ("c", 1.0), ("d", 1.0)]) == pytest.approx(1.7320508)
+    assert top_z([("a", 2.0), ("b", 2.0)]) == 0.0  # a tie stands out from nothing
+    assert top_z([("a", 5.0)]) == 0.0 and top_z([]) == 0.0

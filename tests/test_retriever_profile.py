@@ -52,3 +52,14 @@ def test_a_lexical_only_index_serves_bm25_and_refuses_vectors(tmp_path) -> None:
     with pytest.raises(ValueError, match="no vectors"):
         retriever.search("隧道排查整治", k=2, mode="hybrid")
     assert (tmp_path / "laws-lexical").is_dir()  # cached for the next run
+
+
+def test_bm25_leads_when_the_question_quotes_a_clause() -> None:
+    adaptive = Profile("t", dense_weight=0.4, quoted_lexical_z=1.5, quoted_dense_weight=0.1)
+    quoted = [("a", 9.0), ("b", 1.0), ("c", 1.0), ("d", 1.0)]  # first hit far ahead: z 1.73
+    flat = [("a", 3.0), ("b", 2.9), ("c", 2.8), ("d", 1.0)]  # no clause stands out
+    assert adaptive.dense_weight_for(quoted) == 0.1
+    assert adaptive.dense_weight_for(flat) == 0.4
+    assert adaptive.dense_weight_for([]) == 0.4  # nothing matched: no evidence of a quote
+    fixed = Profile("t", dense_weight=0.3)
+    assert fixed.dense_weight_for(quoted) == fixed.dense_weight_for(flat) == 0.3
