@@ -127,7 +127,9 @@ def build_quiz_tab(retriever: Any) -> None:
     with gr.Row(visible=bool(laws)):
         law_names = gr.Dropdown(laws, multiselect=True, label="法律", elem_id="quiz-laws")
         chapter = gr.Textbox(
-            label="章", placeholder="如：第三章 或 从业人员的安全生产权利义务", elem_id="quiz-chapter"
+            label="章",
+            placeholder="如：第三章 或 从业人员的安全生产权利义务",
+            elem_id="quiz-chapter",
         )
         articles = gr.Textbox(
             label="条文范围", placeholder="如：第二十条-第三十条 或 21,25", elem_id="quiz-articles"
