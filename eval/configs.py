@@ -28,8 +28,9 @@ CONFIGS: dict[str, Config] = {
     for c in (
         Config(
             "hybrid",
-            "dense + BM25 fused (z-scored; the profile's weight: 0.3·dense + 0.7·BM25 for the policy "
-            "documents, 0.5/0.5 for the laws), no filters from the question",
+            "dense + BM25 fused (z-scored; the profile's weight: 0.1·dense when BM25's first hit "
+            "stands ≥ 4σ out, else 0.4, for the policy documents; 0.5/0.5 for the laws), "
+            "no filters from the question",
             "hybrid",
         ),
         Config("lexical", "BM25 on segmented Simplified text only", "lexical"),
