@@ -36,12 +36,12 @@ def signals(retriever: Any, question: str, mode: str) -> dict[str, Any]:
     """Best cosine (None in lexical mode) and best weighted coverage of the top three."""
     prepared = retriever.prepare(question)
     result = retriever.search(prepared, k=10, mode=mode)
-    dense = [h.scores["dense"] for h in result.hits if "dense" in h.scores]
     weights = retriever._rarity(query_content_words(prepared.words), result.filters)
     best = max((coverage(prepared.words, h.clause, weights) for h in result.hits[:3]), default=0.0)
     return {
         "question": question,
-        "best_dense": round(max(dense), 4) if dense else None,
+        # The cosine the search's own rule reads: the best dense candidate, hit or not.
+        "best_dense": round(result.best_dense, 4) if result.best_dense is not None else None,
         "best_coverage": round(best, 3),
     }
 

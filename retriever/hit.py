@@ -114,6 +114,9 @@ class SearchResult:
     #: The cosine floor the low-confidence rule used (it depends on whether laws could
     #: answer); gathered answers judge each clause against the same floor.
     dense_floor: float = DENSE_FLOOR
+    #: The best cosine of the dense candidates (None in lexical mode): what the rule
+    #: compared with ``dense_floor`` (the confidence calibration reads it).
+    best_dense: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

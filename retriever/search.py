@@ -420,6 +420,7 @@ class Retriever:
             low_confidence=low,
             query_used=prepared.rest,
             dense_floor=floor,
+            best_dense=best_dense,
         )
         return result, timings
 

@@ -223,3 +223,13 @@ def test_top_z_says_how_far_the_first_score_stands_out() -> None:
     assert top_z([("b", 1.0), ("a", 3.0), ("c", 1.0), ("d", 1.0)]) == pytest.approx(1.7320508)
     assert top_z([("a", 2.0), ("b", 2.0)]) == 0.0  # a tie stands out from nothing
     assert top_z([("a", 5.0)]) == 0.0 and top_z([]) == 0.0
+
+
+def test_the_result_says_which_cosine_the_confidence_rule_read(fixed_retriever):
+    result = fixed_retriever.search(fixed_retriever.prepare("超限超载整治", detect=False), k=1)
+    # The best dense candidate (0.90, clause w), though BM25 put clause a first.
+    assert result.hits[0].scores["dense"] == pytest.approx(0.89)
+    assert result.best_dense == pytest.approx(0.90)
+    assert result.best_dense >= result.dense_floor and not result.low_confidence
+    lexical = fixed_retriever.search("超限超载整治", k=1, mode="lexical")
+    assert lexical.best_dense is None
