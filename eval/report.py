@@ -21,7 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-CHART_METRICS: tuple[str, ...] = ("recall@1", "recall@5", "mrr@10", "ndcg@10")
+CHART_METRICS: tuple[str, ...] = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 CJK_FONT = "Noto Sans CJK SC"
 
 
