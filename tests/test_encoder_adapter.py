@@ -182,3 +182,50 @@ def test_the_benchmark_pairs_never_hold_a_test_half_question() -> None:
     trained = {p.query_id for p in pairs}
     assert trained and not trained & test
     assert {p.source for p in pairs} == {"stard", "policy"}
+
+
+@pytest.mark.model
+def test_the_shipped_adapter_merged_gives_the_vectors_of_base_plus_lora(
+    tmp_path, monkeypatch
+) -> None:
+    """The real model: the merged folder (what every serving path loads) embeds exactly as
+    the base model with the LoRA layers the adapter was trained as, and differently from
+    the base model. The merge goes to a temporary cache whose base entry links to the
+    machine's converted model."""
+    from tokenizers import Tokenizer
+    from transformers import BertModel
+
+    base_dir = sentence.default_model_dir()
+    sentence._ensure_converted(base_dir, progress=False)
+    root = tmp_path / "cache"
+    (root / "models").mkdir(parents=True)
+    (root / "models" / base_dir.name).symlink_to(base_dir)
+    monkeypatch.setenv(CACHE_ENV, str(root))
+    merged = sentence.load_encoder(sentence.LORA_MODEL, variant="torch", progress=False)
+    shipped = load_adapter(adapters.ADAPTER_FILE)
+    assert f"lora {shipped.short}" in merged.name
+    texts = ["生产经营单位的主要负责人对本单位安全生产工作全面负责。", "消防车通道不得占用。"]
+    got = merged.encode_passages(texts)
+
+    model = BertModel.from_pretrained(str(base_dir)).eval()
+    base_state = {k: v.clone() for k, v in model.state_dict().items()}
+    layers = inject(model, rank=shipped.rank, alpha=shipped.alpha)
+    with torch.no_grad():
+        for weight, (a, b) in shipped.pairs.items():
+            layers[weight].lora_A.copy_(torch.from_numpy(a))
+            layers[weight].lora_B.copy_(torch.from_numpy(b))
+    tok = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
+
+    def embed(m: torch.nn.Module) -> np.ndarray:
+        rows = []
+        for text in texts:
+            ids = torch.tensor([tok.encode("passage: " + text).ids])
+            with torch.no_grad():
+                hidden = m(input_ids=ids, token_type_ids=torch.zeros_like(ids)).last_hidden_state
+            rows.append(torch.nn.functional.normalize(hidden.mean(1), dim=1)[0].numpy())
+        return np.stack(rows)
+
+    np.testing.assert_allclose(got, embed(model), atol=2e-4)
+    plain = BertModel.from_pretrained(str(base_dir)).eval()
+    plain.load_state_dict(base_state)
+    assert float((got * embed(plain)).sum(1).min()) < 0.999  # the adapter changes the vectors
