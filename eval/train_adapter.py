@@ -10,7 +10,9 @@ figures stay honest.
 
 The loss is MultipleNegativesRanking (in-batch negatives, InfoNCE with temperature
 :data:`TEMPERATURE`): each question must score its own clause above every other clause of
-the batch, plus, with ``--hard-negatives 1``, its best BM25 clause that is not relevant.
+the batch, plus, with ``--hard-negatives 1``, its best BM25 clause that is not relevant
+(not used for the shipped adapter: at batch 32 it was killed for memory on a 23 GB machine;
+without it the peak is about 8 GB).
 Clauses relevant to a question are masked out of its negatives (several STARD questions
 share an article). Only the LoRA matrices of the attention's query/key/value/output layers
 train (:mod:`encoder.lora`); the result is written to :data:`encoder.adapter.ADAPTER_FILE`
@@ -206,10 +208,9 @@ def train(
     torch.set_num_threads(settings.threads)
     model = BertModel.from_pretrained(str(base_dir))
     layers = inject(model, rank=settings.rank, alpha=settings.alpha, dropout=settings.dropout)
-    # The frozen model runs without its dropout: e5's vectors sit in a narrow cone (mean
-    # cosine 0.85, a relevant clause about 0.05 above the rest), so dropout noise at
-    # temperature 0.05 hid the signal (first try: loss fell to 0.88, yet the merged model
-    # ranked the training questions' own clauses no better). Only the LoRA path drops out.
+    # The frozen model runs as it serves, without its own dropout; only the LoRA path drops
+    # out. (On its own this did not fix the first tries, made at temperature 0.05: see
+    # TEMPERATURE.)
     model.eval()
     for layer in layers.values():
         layer.train()
