@@ -271,7 +271,7 @@ def train(
             loss.backward()
             optimiser.step()
             scheduler.step()
-            seen.append(float(loss))
+            seen.append(loss.item())
             bar.set_postfix(loss=f"{sum(seen[-10:]) / len(seen[-10:]):.3f}")
         losses.append(round(sum(seen) / len(seen), 4))
         _say(f"epoch {number}: mean loss {losses[-1]}")
