@@ -103,7 +103,22 @@ def adapter_bytes(
         tensors[key_a] = np.ascontiguousarray(a, dtype=np.float32)
         tensors[key_b] = np.ascontiguousarray(b, dtype=np.float32)
     header = {"rank": str(rank), "alpha": repr(float(alpha)), **dict(meta or {})}
-    return save(tensors, metadata=header)
+    return canonical(save(tensors, metadata=header))
+
+
+def canonical(data: bytes) -> bytes:
+    """``data`` (a safetensors file) with its JSON header's keys sorted.
+
+    safetensors writes the metadata from a hash map, so two saves of the same tensors (two
+    identical training runs: their tensor bytes were equal) gave files with different SHA-1s.
+    The tensor offsets are relative to the end of the header, so only the header changes;
+    it is padded with spaces to a multiple of 8 bytes, as safetensors does.
+    """
+    size = int.from_bytes(data[:8], "little")
+    header = json.dumps(json.loads(data[8 : 8 + size]), sort_keys=True, separators=(",", ":"))
+    raw = header.encode()
+    raw += b" " * (-len(raw) % 8)
+    return len(raw).to_bytes(8, "little") + raw + data[8 + size :]
 
 
 def save_adapter(

@@ -229,3 +229,22 @@ def test_the_shipped_adapter_merged_gives_the_vectors_of_base_plus_lora(
     plain = BertModel.from_pretrained(str(base_dir)).eval()
     plain.load_state_dict(base_state)
     assert float((got * embed(plain)).sum(1).min()) < 0.999  # the adapter changes the vectors
+
+
+def test_the_same_adapter_always_gives_the_same_file(tmp_path) -> None:
+    pairs = extract({WEIGHT: _tiny_lora()})
+    shas = {
+        save_adapter(tmp_path / f"{n}.safetensors", pairs, rank=2, alpha=4.0, meta=meta)
+        for n, meta in enumerate(
+            [
+                {"seed": "14", "data_sha1": "abc", "x": "1"},
+                {"x": "1", "data_sha1": "abc", "seed": "14"},
+            ]
+            * 3
+        )
+    }
+    assert len(shas) == 1
+    again = load_file(str(tmp_path / "0.safetensors"))  # still a valid safetensors file
+    np.testing.assert_array_equal(
+        again[WEIGHT.removesuffix(".weight") + ".lora_B"], pairs[WEIGHT][1]
+    )
