@@ -39,6 +39,17 @@ class Profile:
     quoted_lexical_z: float | None = None
     quoted_dense_weight: float = DENSE_WEIGHT
 
+    #: The coverage floor of a search without vectors (``mode="lexical"``), where coverage
+    #: alone decides; None: ``coverage_floor``.
+    lexical_coverage_floor: float | None = None
+
+    def coverage_floor_for(self, best_dense: float | None) -> float:
+        """The coverage floor of the low-confidence rule, given the best cosine (None when
+        no dense search ran)."""
+        if best_dense is None and self.lexical_coverage_floor is not None:
+            return self.lexical_coverage_floor
+        return self.coverage_floor
+
     def dense_weight_for(self, lexical: Scored) -> float:
         """The dense share of the fusion for a question whose BM25 candidates are
         ``lexical`` (see ``quoted_lexical_z``)."""
@@ -77,4 +88,7 @@ LAWS = Profile(
     expansion_limit=4,
     dense_floor=0.8907,
     coverage_floor=0.76,
+    # Coverage alone at 0.76 flags 0.81 of the answerable law questions (lexical mode):
+    # everyday words rarely cover an article, so lexical searches keep the documents' 0.4.
+    lexical_coverage_floor=COVERAGE_FLOOR,
 )

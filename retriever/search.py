@@ -409,7 +409,7 @@ class Retriever:
                 best_dense,
                 best_coverage,
                 dense_floor=floor,
-                coverage_floor=self.profile.coverage_floor,
+                coverage_floor=self.profile.coverage_floor_for(best_dense),
             )
         )
         lap("answer")

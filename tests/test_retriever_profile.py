@@ -63,3 +63,10 @@ def test_bm25_leads_when_the_question_quotes_a_clause() -> None:
     assert adaptive.dense_weight_for([]) == 0.4  # nothing matched: no evidence of a quote
     fixed = Profile("t", dense_weight=0.3)
     assert fixed.dense_weight_for(quoted) == fixed.dense_weight_for(flat) == 0.3
+
+
+def test_a_search_without_vectors_keeps_its_own_coverage_floor() -> None:
+    profile = Profile("t", coverage_floor=0.76, lexical_coverage_floor=0.4)
+    assert profile.coverage_floor_for(0.95) == 0.76  # coverage only rescues a low cosine
+    assert profile.coverage_floor_for(None) == 0.4  # coverage alone decides in lexical mode
+    assert Profile("t", coverage_floor=0.5).coverage_floor_for(None) == 0.5
