@@ -13,11 +13,10 @@ from pathlib import Path
 
 from docx import Document
 from docx.shared import Pt
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from common.atomic import atomic_path
 from common.scratch import new_folder
+from common.sheet import write_rows
 from page import messages as msg
 from page.conversation import Conversation
 
@@ -71,24 +70,9 @@ def write_docx(conversation: Conversation, folder: Path | None = None) -> Path:
 
 def write_xlsx(conversation: Conversation, folder: Path | None = None) -> Path:
     """One sheet, one row per point: 问题, 要点, 出处, 文件."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "问答要点"
-    sheet.append(list(msg.ANSWERS_COLUMNS))
-    for row in answer_rows(conversation):
-        sheet.append(list(row))
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for line in sheet.iter_rows():
-        for cell in line:
-            cell.alignment = wrap
-            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-                cell.data_type = "s"  # a question typed as "=…" stays text, never a formula
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCD", (36, 70, 30, 40), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
     target = _target(".xlsx", folder)
-    with atomic_path(target) as temp:
-        book.save(temp)
+    write_rows(
+        target, msg.ANSWERS_COLUMNS, answer_rows(conversation), (36, 70, 30, 40),
+        sheet_name="问答要点",
+    )  # fmt: skip
     return target

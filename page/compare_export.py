@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Pt
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from common.atomic import atomic_path
 from common.scratch import new_folder
+from common.sheet import write_rows
 from page import messages as msg
 from page.compare_cards import source_label
 from retriever.compare import Column, Comparison
@@ -89,34 +89,25 @@ def write_docx(comparison: Comparison, folder: Path | None = None) -> Path:
 def write_xlsx(comparison: Comparison, folder: Path | None = None) -> Path:
     """One row per clause (来源, 出处, 要点, 条款原文, 不同之处, 文件); a source with nothing
     on the topic gets one row saying so."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "对比"
     header = [msg.COMPARE_COL_SOURCE, msg.COMPARE_COL_CITATION, msg.COMPARE_COL_ANSWER,
               msg.COMPARE_COL_TEXT, msg.COMPARE_COL_DIFFERS, msg.COMPARE_COL_DOCUMENT]  # fmt: skip
-    sheet.append(header)
+    target = _target(comparison, ".xlsx", folder)
+    write_rows(
+        target, header, _sheet_rows(comparison), (14, 28, 50, 70, 24, 36), sheet_name="对比",
+        title=msg.COMPARE_EXPORT_TITLE.format(topic=comparison.topic),
+    )  # fmt: skip
+    return target
+
+
+def _sheet_rows(comparison: Comparison) -> Iterator[list[str]]:
     for column in comparison.columns:
         label = source_label(column)
         if not column.found:
-            sheet.append([label, "", msg.COMPARE_NOTHING, "", "", ""])
+            yield [label, "", msg.COMPARE_NOTHING, "", "", ""]
         for hit, (citation, answer, text, differing) in zip(
             column.hits, _cell_rows(column), strict=True
         ):
-            sheet.append([label, citation, answer, text, differing, hit.clause.title])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = wrap
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEF", (14, 28, 50, 70, 24, 36), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    book.properties.title = msg.COMPARE_EXPORT_TITLE.format(topic=comparison.topic)
-    target = _target(comparison, ".xlsx", folder)
-    with atomic_path(target) as temp:
-        book.save(temp)
-    return target
+            yield [label, citation, answer, text, differing, hit.clause.title]
 
 
 def _notes(comparison: Comparison) -> list[str]:

@@ -45,8 +45,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from common.atomic import write_text
+from common.sheet import write_rows
 from quiz.questions import LETTERS, Question
-from quiz.sheet import write_rows
 
 #: Score of each question type, written into every format that carries one.
 POINTS: dict[str, int] = {"cloze": 2, "choice": 2, "multi": 3, "judge": 1, "source": 2}

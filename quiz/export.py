@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from common.atomic import atomic_path
+from common.sheet import write_rows
 from quiz.questions import DEFAULT_TITLE, LETTERS, Question
-from quiz.sheet import write_rows
 
 #: The column layout exam systems import (one row per question).
 COLUMNS = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "出处", "难度")

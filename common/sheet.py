@@ -1,7 +1,9 @@
-"""One question per row in an .xlsx sheet, laid out for reading and importing.
+"""One record per row in an .xlsx sheet, laid out for reading and importing.
 
-Both the project's own question sheet and the exam systems' 题库 import sheet are written
-here: bold header, wrapped text, set column widths, frozen header row, written atomically.
+Every spreadsheet the project writes goes through here — the quiz's question sheet, the
+exam systems' 题库 import sheet, the 对比 table and the chat's answer points: bold header,
+wrapped text, set column widths, frozen header row, text that starts like a formula kept as
+text, written atomically.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from common.atomic import atomic_path
+
+#: What a spreadsheet would read as the start of a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def write_rows(
@@ -37,6 +42,8 @@ def write_rows(
     for line in sheet.iter_rows():
         for cell in line:
             cell.alignment = wrap
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
+                cell.data_type = "s"  # a question typed as "=…" stays text, never a formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, width in enumerate(widths, start=1):
