@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.numbering import parse_chinese_numeral, to_chinese_numeral
-from corpus.splitting import MAX_CLAUSE_CHARS, split_spans
+from corpus.splitting import MAX_CLAUSE_CHARS, split_spans, text_lines
 
 #: A 项 line: （一） / (一) at the start of a line.
 ITEM_LINE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]")
@@ -43,21 +43,18 @@ class _Line:
 
 
 def _lines(text: str) -> list[_Line]:
-    lines, pos = [], 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            start = pos + raw.index(stripped)
-            match = ITEM_LINE.match(stripped)
-            number = None
-            if match:
-                try:
-                    number = parse_chinese_numeral(match.group(1))
-                except ValueError:
-                    number = None
-            lines.append(_Line(start, start + len(stripped), number))
-        pos += len(raw) + 1
-    return lines
+    return [_Line(start, end, _item_number(line)) for start, end, line in text_lines(text)]
+
+
+def _item_number(line: str) -> int | None:
+    """The 项 number a line opens with (（三）→ 3), None for a 款 line."""
+    match = ITEM_LINE.match(line)
+    if not match:
+        return None
+    try:
+        return parse_chinese_numeral(match.group(1))
+    except ValueError:
+        return None
 
 
 def paragraphs(text: str) -> list[list[tuple[int, int, int | None]]]:

@@ -16,6 +16,7 @@ import re
 
 from corpus.articles import NUMERAL, parse_number
 from corpus.script import to_simplified
+from corpus.splitting import text_lines
 from corpus.structure import PREAMBLE_LABEL, Segment, Structure
 
 #: 第X条 at the start of a line, with an optional 之一; group 1 the number, 2 the suffix.
@@ -55,21 +56,10 @@ def _article_start(line: str, last: int) -> tuple[int, str, int] | None:
     return number, key, match.end()
 
 
-def _lines(text: str) -> list[tuple[int, int, str]]:
-    lines, pos = [], 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            start = pos + raw.index(stripped)
-            lines.append((start, start + len(stripped), stripped))
-        pos += len(raw) + 1
-    return lines
-
-
 def count_articles(text: str) -> int:
     """How many lines of ``text`` open an article in sequence (≥ 2 means law layout)."""
     last, count = 0, 0
-    for _, _, line in _lines(text):
+    for _, _, line in text_lines(text):
         found = _article_start(line, last)
         if found:
             last, count = found[0], count + 1
@@ -79,7 +69,7 @@ def count_articles(text: str) -> int:
 def parse_law_structure(text: str, title_hint: str = "") -> Structure:
     """Segment a law-layout text: a preamble (what precedes the first article, minus the
     title and headings), then one ``article`` segment per 第X条 with its 编/章/节 path."""
-    lines = _lines(text)
+    lines = text_lines(text)
     segments: list[Segment] = []
     headings: list[tuple[int, str]] = []  # (level, heading) currently open
     title = ""

@@ -47,3 +47,16 @@ def split_spans(text: str, limit: int = MAX_CLAUSE_CHARS) -> list[tuple[int, int
         spans.append((start, start + len(chunk)))
         cursor = start + len(chunk)
     return spans
+
+
+def text_lines(text: str) -> list[tuple[int, int, str]]:
+    """The non-blank lines of ``text``, stripped, each with its (start, end) offsets in
+    ``text``: what every layout parser walks, the offsets being how clauses cite spans."""
+    lines, pos = [], 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = pos + raw.index(stripped)
+            lines.append((start, start + len(stripped), stripped))
+        pos += len(raw) + 1
+    return lines

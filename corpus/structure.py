@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from corpus.clause import Kind
 from corpus.numbering import Marker, find_points, line_marker
 from corpus.script import to_simplified
+from corpus.splitting import text_lines
 
 #: The cited label of the cover notice and of the preamble, and of a closing signature.
 NOTICE_LABEL = "印发通知"
@@ -119,14 +120,7 @@ def parse_structure(text: str, title_hint: str = "") -> Structure:
 
 
 def _split_lines(text: str) -> list[_Line]:
-    lines, pos = [], 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            start = pos + raw.index(stripped)
-            lines.append(_Line(start, start + len(stripped), stripped))
-        pos += len(raw) + 1
-    return lines
+    return [_Line(start, end, line) for start, end, line in text_lines(text)]
 
 
 def _is_title_like(line: str) -> bool:
