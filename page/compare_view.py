@@ -15,6 +15,7 @@ from page import compare_export
 from page import messages as msg
 from page.cards import notice
 from page.compare_cards import comparison_html
+from page.pickers import province_year_pickers
 
 
 def build_compare_tab(retriever: Any) -> None:
@@ -27,14 +28,7 @@ def build_compare_tab(retriever: Any) -> None:
         )  # fmt: skip
         go = gr.Button(msg.LABEL_COMPARE, variant="primary", scale=1, elem_id="qa-compare-go")
     with gr.Row():
-        provinces = gr.Dropdown(
-            choices=list(retriever.provinces()), value=[], multiselect=True,
-            label=msg.LABEL_PROVINCES,
-        )  # fmt: skip
-        years = gr.Dropdown(
-            choices=[(f"{y}年", y) for y in retriever.years()], value=[], multiselect=True,
-            label=msg.LABEL_YEARS,
-        )  # fmt: skip
+        provinces, years = province_year_pickers(retriever)
         laws = gr.Checkbox(label=msg.LABEL_COMPARE_LAWS, value=True)
     gr.Examples(
         examples=[[e] for e in msg.COMPARE_EXAMPLES], inputs=[question], label=msg.LABEL_EXAMPLES

@@ -25,6 +25,7 @@ from page.compare_cards import CSS as COMPARE_CSS
 from page.conversation import Conversation
 from page.guard import BodyLimit
 from page.jobs import JobRunner
+from page.pickers import province_year_pickers
 
 #: How many requests of one event run at once; more wait in Gradio's queue. Searches run in
 #: parallel but share one (batched) encoder, so more in flight means bigger, cheaper batches.
@@ -237,14 +238,7 @@ def build_qa_tab(retriever: Any) -> None:
             )
         with gr.Column(scale=1, min_width=260):
             gr.Markdown(f"### {msg.LABEL_FILTERS}")
-            provinces = gr.Dropdown(
-                choices=list(retriever.provinces()), value=[], multiselect=True,
-                label=msg.LABEL_PROVINCES,
-            )  # fmt: skip
-            years = gr.Dropdown(
-                choices=[(f"{y}年", y) for y in retriever.years()], value=[], multiselect=True,
-                label=msg.LABEL_YEARS,
-            )  # fmt: skip
+            provinces, years = province_year_pickers(retriever)
             source = gr.Radio(
                 choices=[(name, key) for key, name in msg.SOURCE_NAMES.items()], value="all",
                 label=msg.LABEL_SOURCE, elem_id="qa-source",
