@@ -8,11 +8,15 @@ the storage and filtering tests need. It counts what it was asked to embed.
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from corpus.clause import Clause, Corpus, DocMeta
+from corpus.loader import DEFAULT_CORPUS_DIR
 from corpus.script import to_simplified
 
 
@@ -113,3 +117,14 @@ def make_corpus(*doc_ids: str) -> Corpus:
     for doc_id in doc_ids or tuple(TEXTS):
         clauses.extend(make_doc_clauses(doc_id))
     return Corpus(tuple(clauses))
+
+
+def one_document_corpus(folder: Path, doc_id: str = "sichuan-2018") -> Path:
+    """``folder`` made a corpus folder holding one shipped document (the short 四川 简报 by
+    default) and its manifest entry: a real corpus the CLI builds in seconds."""
+    manifest = json.loads((DEFAULT_CORPUS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] == doc_id]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    shutil.copy(DEFAULT_CORPUS_DIR / manifest["documents"][0]["file"], folder)
+    return folder

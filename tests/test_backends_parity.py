@@ -11,7 +11,6 @@ once per session, in a temporary folder.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -26,10 +25,10 @@ from retriever import Retriever
 from tests import test_retriever_default as default_tests
 from tests import test_retriever_search as search_tests
 from tests.conftest import TEST_LAWS
+from tests.index_fakes import one_document_corpus
 
 BACKENDS = ("local", "milvus")
 REPO = Path(__file__).resolve().parents[1]
-DOCUMENTS = REPO / "corpus" / "documents"
 
 #: Tests of the local folder format, not of search behaviour.
 LOCAL_ONLY = {
@@ -203,12 +202,7 @@ def test_cli_refuses_a_bad_milvus_uri_before_loading_anything(tmp_path: Path) ->
 
 @pytest.mark.model
 def test_cli_builds_and_searches_on_milvus(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    manifest = json.loads((DOCUMENTS / "manifest.json").read_text(encoding="utf-8"))
-    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] == "sichuan-2018"]
-    (corpus / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
-    shutil.copy(DOCUMENTS / manifest["documents"][0]["file"], corpus)
+    corpus = one_document_corpus(tmp_path / "corpus")
     db = tmp_path / "milvus.db"
     options = ("--corpus", corpus, "--backend", "milvus", "--milvus-uri", db)
     built = _cli("build", *options)

@@ -22,11 +22,10 @@ from encoder import onnx, onnx_export, sentence
 from encoder.cache import CACHE_ENV
 from encoder.onnx import OnnxEncoder, load_onnx_encoder
 from index.store import open_index
-from tests.index_fakes import make_corpus
+from tests.index_fakes import make_corpus, one_document_corpus
 from tests.test_encoder_model import QUERIES, seed_passages
 
 REPO = Path(__file__).resolve().parents[1]
-DOCUMENTS = REPO / "corpus" / "documents"
 
 
 @pytest.fixture(scope="module")
@@ -174,12 +173,7 @@ def cache_with_exports(source, exports, tmp_path) -> Path:
 
 @pytest.mark.model
 def test_cli_builds_with_each_onnx_variant_and_never_imports_torch(cache_with_exports, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    manifest = json.loads((DOCUMENTS / "manifest.json").read_text(encoding="utf-8"))
-    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] == "sichuan-2018"]
-    (corpus / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
-    shutil.copy(DOCUMENTS / manifest["documents"][0]["file"], corpus)
+    corpus = one_document_corpus(tmp_path / "corpus")
     env = {**os.environ, CACHE_ENV: str(cache_with_exports), "POLICY_QA_THREADS": "1"}
     index = tmp_path / "index"
     for variant in ("onnx", "onnx-int8"):

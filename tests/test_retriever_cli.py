@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.index_fakes import one_document_corpus
+
 REPO = Path(__file__).resolve().parents[1]
-DOCUMENTS = REPO / "corpus" / "documents"
 HIT_KEYS = {
     "rank", "score", "clause_id", "province", "year", "item", "citation", "title", "path", "text",
 }  # fmt: skip
@@ -28,14 +28,7 @@ def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A corpus folder holding only the 四川 简报, and its index built by the CLI."""
     root = tmp_path_factory.mktemp("tiny")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    manifest = json.loads((DOCUMENTS / "manifest.json").read_text(encoding="utf-8"))
-    manifest["documents"] = [d for d in manifest["documents"] if d["doc_id"] == "sichuan-2018"]
-    (corpus / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
-    )
-    shutil.copy(DOCUMENTS / manifest["documents"][0]["file"], corpus)
+    corpus = one_document_corpus(root / "corpus")
     index = root / "index"
     built = cli("build", "--index", index, "--corpus", corpus)
     assert built.returncode == 0, built.stderr
