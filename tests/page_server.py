@@ -9,10 +9,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Browser, sync_playwright
+
 from index.store import open_index
 from page import build_page, serve
 from retriever import Retriever
 from tests.index_fakes import FakeEncoder, make_corpus
+
+#: Debian's Chromium (Playwright cannot download its own browser here) and its flags.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]  # fmt: skip
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Headless Chromium for a browser test, closed afterwards."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def serving(demo: Any) -> Iterator[str]:
+    """``demo`` (a bare ``gr.Blocks``, e.g. one tab) served on a free port; yields its URL."""
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
 
 
 def free_port() -> int:

@@ -7,8 +7,7 @@ from docx import Document
 from playwright.sync_api import sync_playwright
 
 from page import messages as msg
-from tests.page_server import running_page
-from tests.test_page_e2e import CHROMIUM, CHROMIUM_ARGS
+from tests.page_server import CHROMIUM, CHROMIUM_ARGS, running_page
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 

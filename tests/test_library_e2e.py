@@ -18,13 +18,10 @@ from tests.library_fakes import (
     docx_bytes,
     make_service,
 )
-from tests.page_server import running_page
+from tests.page_server import CHROMIUM, CHROMIUM_ARGS, running_page
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]  # fmt: skip
 WAIT = 60_000
 
 

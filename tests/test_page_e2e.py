@@ -6,13 +6,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from page import messages as msg
-from tests.page_server import running_page
+from tests.page_server import CHROMIUM, CHROMIUM_ARGS, running_page
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
