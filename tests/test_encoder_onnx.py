@@ -88,6 +88,16 @@ def test_padding_in_a_batch_does_not_change_a_vector(source, exports):
 
 
 @pytest.mark.model
+def test_an_int8_question_gets_the_same_vector_alone_or_with_others(source, exports):
+    """The chat batches concurrent users' questions; the CLI embeds one: same vector."""
+    enc = load(source, exports, "onnx-int8")
+    question = "消防车通道有什么要求"
+    alone = enc.encode_queries([question])[0]
+    batched = enc.encode_queries([question, *seed_passages()[:8]])[0]
+    np.testing.assert_allclose(batched, alone, atol=1e-6)
+
+
+@pytest.mark.model
 def test_int8_vectors_agree_with_torch_as_measured(torch_encoder, source, exports):
     """Measured on these passages: mean 0.9968, min 0.9949 (queries 0.9971 / 0.9966); one
     scale per weight matrix instead of per channel gave 0.987 / 0.983."""
