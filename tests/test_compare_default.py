@@ -59,8 +59,12 @@ def test_every_province_on_fire_engine_access(default_retriever):
         )
 
 
-def test_gathered_answer_for_winter_and_spring_risks_cites_several_documents(default_retriever):
-    question = "冬春季节安全生产要防范哪些风险"
+def test_gathered_answer_for_year_end_risks_cites_several_documents(default_retriever):
+    # 四川's December 2018 meeting and 河南's 年终岁尾 report both answer it. (冬春季节… used to
+    # be the example; its second document was 青海's item on 考核制度, a weak match whose
+    # cosine sits at the floor: 0.886 against 0.89 once int8 vectors stopped depending on
+    # their batch.)
+    question = "岁末年初安全生产要防范哪些风险"
     points = gathered(default_retriever.search(question, k=10))
     assert len({p.hit.clause.doc.doc_id for p in points}) >= 2
     assert len({p.citation for p in points}) == len(points)

@@ -3,7 +3,7 @@
 from corpus.clause import Clause, DocMeta
 from corpus.script import to_simplified
 from index.segment import Segmenter
-from retriever.answer import best_sentence, coverage, matched_terms, split_sentences
+from retriever.answer import best_sentence, coverage, holds, matched_terms, split_sentences
 
 YUNNAN = DocMeta(
     doc_id="yunnan-2019",
@@ -86,3 +86,17 @@ def test_coverage_counts_query_characters_found():
     assert coverage(words("烟花爆竹零售店"), c) == 1.0
     assert coverage(words("医保报销比例"), c) == 0.0
     assert 0 < coverage(words("烟花爆竹签证"), c) < 1
+
+
+def test_an_abbreviation_covers_its_full_form_in_either_script():
+    """危化品 is how officials write 危险化学品; 云南's item says 危險化學品 (Traditional)."""
+    item = clause("4.打好危險化學品綜合治理攻堅戰。全力推進危險化學品安全綜合治理。")
+    assert coverage(["危化品"], item) == 1.0
+    assert holds("国务院安全生产委员会成员单位", "安委会")  # 安(全生产)委(员)会
+
+
+def test_an_abbreviation_match_stays_close_and_needs_three_characters():
+    assert not holds("危险废物与有毒化学物质的产品", "危化品")  # 危…(5 chars)…化: too far apart
+    assert not holds("股市里的票据", "股票")  # two characters could be anything in order
+    assert not holds("危险，化学品", "危化品")  # not across punctuation
+    assert holds("危化品", "危化品") and holds("消防车通道", "消防")
