@@ -50,10 +50,11 @@ class Profile:
             return self.lexical_coverage_floor
         return self.coverage_floor
 
-    def dense_weight_for(self, lexical: Scored) -> float:
+    def dense_weight_for(self, lexical: Scored, pool: int = 0) -> float:
         """The dense share of the fusion for a question whose BM25 candidates are
-        ``lexical`` (see ``quoted_lexical_z``)."""
-        if self.quoted_lexical_z is not None and top_z(lexical) >= self.quoted_lexical_z:
+        ``lexical``, out of a pool of ``pool`` candidates (see ``quoted_lexical_z`` and
+        :func:`retriever.fusion.top_z`)."""
+        if self.quoted_lexical_z is not None and top_z(lexical, pool) >= self.quoted_lexical_z:
             return self.quoted_dense_weight
         return self.dense_weight
 

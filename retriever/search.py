@@ -374,13 +374,16 @@ class Retriever:
                 pair
                 for d, lx in parts
                 for pair in fuse_hybrid(
-                    d.scored(), lx.scored(), fusion, self.profile.dense_weight_for(lx.scored())
+                    d.scored(),
+                    lx.scored(),
+                    fusion,
+                    self.profile.dense_weight_for(lx.scored(), len(d.ids)),
                 )
                 if pair[0] in found
             ][:k]
         elif mode == "hybrid":
             dense, lexical = self._candidates(prepared, vector, mode, depth, filters.scope, lap)
-            weight = self.profile.dense_weight_for(lexical.scored())
+            weight = self.profile.dense_weight_for(lexical.scored(), len(dense.ids))
             fused = fuse_hybrid(dense.scored(), lexical.scored(), fusion, weight)
             fused = fused[:k]
         else:

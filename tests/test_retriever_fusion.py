@@ -225,6 +225,34 @@ def test_top_z_says_how_far_the_first_score_stands_out() -> None:
     assert top_z([("a", 5.0)]) == 0.0 and top_z([]) == 0.0
 
 
+def test_a_lone_bm25_hit_in_a_pool_of_candidates_stands_out() -> None:
+    # One clause of a pool of 50 holds the question's rare term: the 49 others scored 0.
+    # mean 7/50 = 0.14, sigma = sqrt(0.9604 - ...) = 0.98; (7 - 0.14) / 0.98 = 7.0.
+    assert top_z([("a", 7.0)], 50) == pytest.approx(7.0)
+    assert top_z([("a", 7.0), ("b", 7.0)], 2) == 0.0  # the whole pool tied
+
+
+def test_the_one_clause_that_quotes_a_rare_term_wins_the_fusion() -> None:
+    """百吨王: one clause holds the word, and its cosine is a little below three others'.
+    Before, BM25's list of one score had sigma 0, so that clause got no lexical credit."""
+    dense = [("law-1", 0.860), ("law-2", 0.858), ("law-3", 0.857), ("item", 0.856)]
+    dense += [(f"other-{i}", 0.85 - i / 1000) for i in range(46)]
+    fused = fuse_hybrid(dense, [("item", 7.0)], "zscore", 0.4)
+    assert fused[0][0] == "item"
+    # a clause BM25 did not return gets BM25's standard score of 0, not the lone hit's
+    assert dict(fused)["law-1"] < dict(fused)["item"] - 1.0
+
+
+def test_a_clause_below_a_full_bm25_list_may_have_scored_up_to_its_last() -> None:
+    """A list as long as the pool was cut at the search depth: a clause missing from it
+    gets the list's lowest standard score (the most it could have had), not that of 0."""
+    dense = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
+    lexical = [("a", 3.0), ("b", 2.0), ("d", 1.0)]
+    fused = dict(fuse_hybrid(dense, lexical, "zscore", 0.5))
+    lowest = min(v for _, v in z_score(lexical))
+    assert fused["c"] == pytest.approx(0.5 * dict(z_score(dense))["c"] + 0.5 * lowest)
+
+
 def test_the_result_says_which_cosine_the_confidence_rule_read(fixed_retriever):
     result = fixed_retriever.search(fixed_retriever.prepare("超限超载整治", detect=False), k=1)
     # The best dense candidate (0.90, clause w), though BM25 put clause a first.
