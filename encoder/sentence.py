@@ -193,7 +193,9 @@ def _default_name(variant: str = "torch", adapter: Path | None = None) -> str:
     if adapter is not None:
         parts.append(f"lora {adapter_sha1(adapter)[:8]}")
     if variant != "torch":
-        parts.append(variant)
+        from encoder.onnx import RECORDED_AS
+
+        parts.append(RECORDED_AS[variant])
     return f"multilingual-e5-small ({', '.join(parts)})"
 
 
