@@ -172,8 +172,10 @@ def holds(text: str, word: str) -> bool:
     Why: officials write 危化品 and 安委会; 云南's document writes 危險化學品 and 安全生產委員會. The
     word then matched nothing, so 云南's column of 浙江和云南在危化品方面的要求有什么不同 rested on
     its cosine alone (0.8696 with unbatched int8 vectors, against the floor of 0.87) and could
-    say no clause was found. Two-
-    character words are left out: 股票 would match 股…票 in unrelated text.
+    say no clause was found. Two-character words are left out: 股票 would match 股…票 in
+    unrelated text. Document frequencies (:func:`retriever.confidence.document_frequencies`)
+    still count a word as written: running the pattern over every clause the search may
+    return would add to a question's first search, and only a hit's coverage needs it.
     """
     if word in text:
         return True

@@ -83,23 +83,21 @@ def min_max(scored: Scored) -> list[tuple[Key, float]]:
     return [(key, (s - low) / span if span > 0 else 0.0) for key, s in scored]
 
 
-def z_score(scored: Scored, population: int = 0, fill: float = 0.0) -> list[tuple[Key, float]]:
+def z_score(scored: Scored, population: int = 0) -> list[tuple[Key, float]]:
     """Standard scores over the list: ``(s − μ) / σ`` (population σ); all 0 when σ = 0.
 
     ``population``: the list is the top of a pool of that many candidates whose other
-    members all scored ``fill``, and μ and σ count them (see :func:`pool_stats`).
+    members all scored 0, and μ and σ count them (see :func:`pool_stats`).
     """
     values = [s for _, s in scored]
     if not values:
         return []
-    mean, sigma = pool_stats(values, population, fill)
+    mean, sigma = pool_stats(values, population)
     return [(key, (s - mean) / sigma if sigma > 0 else 0.0) for key, s in scored]
 
 
-def pool_stats(
-    values: Sequence[float], population: int = 0, fill: float = 0.0
-) -> tuple[float, float]:
-    """Mean and population σ of ``values`` padded with ``fill`` up to ``population`` items.
+def pool_stats(values: Sequence[float], population: int = 0) -> tuple[float, float]:
+    """Mean and population σ of ``values`` padded with zeros up to ``population`` items.
 
     Why: BM25 returns only the clauses that share a word with the question, while the dense
     side returns the whole pool. A question whose rare term (百吨王) one clause alone holds got
@@ -109,8 +107,8 @@ def pool_stats(
     """
     extra = max(0, population - len(values))
     count = len(values) + extra
-    mean = (sum(values) + extra * fill) / count
-    variance = (sum((s - mean) ** 2 for s in values) + extra * (fill - mean) ** 2) / count
+    mean = sum(values) / count
+    variance = (sum((s - mean) ** 2 for s in values) + extra * mean**2) / count
     return mean, math.sqrt(variance)
 
 
