@@ -18,6 +18,7 @@ import numpy as np
 from corpus.clause import Clause, Corpus, DocMeta
 from corpus.loader import DEFAULT_CORPUS_DIR
 from corpus.script import to_simplified
+from index.segment import Segmenter
 
 
 class FakeEncoder:
@@ -74,6 +75,36 @@ TEXTS = {
         "推進應急管理數字化改革，建設“掌上應急”平台。",
     ],
 }
+
+
+class FixedScoresBackend:
+    """A backend whose two sides give each clause a fixed score, whatever the question:
+    ``dense[i]`` and ``lexical[i]`` are ``clauses[i]``'s cosine and BM25 score. Each side
+    returns the clauses the scope allows, best first, so a test can set up exactly the
+    numbers a fusion rule is judged on."""
+
+    def __init__(
+        self, clauses: Sequence[Clause], dense: Sequence[float], lexical: Sequence[float]
+    ) -> None:
+        self._clauses = tuple(clauses)
+        self._dense = tuple(dense)
+        self._lexical = tuple(lexical)
+        self.manifest: dict = {}
+        self.segmenter = Segmenter()
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        return self._clauses
+
+    def _ranked(self, scores: Sequence[float], k: int, filters) -> list[tuple[Clause, float]]:
+        found = [(c, s) for c, s in zip(self._clauses, scores, strict=True) if filters.allows(c)]
+        return sorted(found, key=lambda pair: -pair[1])[:k]
+
+    def dense_search(self, vector, k, filters):
+        return self._ranked(self._dense, k, filters)
+
+    def lexical_search(self, query_norm, k, filters):
+        return self._ranked(self._lexical, k, filters)
 
 
 def make_doc_clauses(doc_id: str, texts: Sequence[str] | None = None) -> list[Clause]:

@@ -64,6 +64,11 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(axis=1)
 
 
+def alone_and_among(encode, text: str, others: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``text``'s vector embedded on its own, and embedded in one call with ``others``."""
+    return encode([text])[0], encode([text, *others])[0]
+
+
 @pytest.mark.model
 def test_fp32_vectors_match_torch(torch_encoder, source, exports):
     enc = load(source, exports, "onnx")
@@ -81,9 +86,7 @@ def test_fp32_vectors_match_torch(torch_encoder, source, exports):
 def test_padding_in_a_batch_does_not_change_a_vector(source, exports):
     """A short text batched with long ones (padded to their length) gets its own vector."""
     enc = load(source, exports, "onnx")
-    short = "消防车通道"
-    alone = enc.encode_passages([short])[0]
-    batched = enc.encode_passages([short, *seed_passages()[:20]])[0]
+    alone, batched = alone_and_among(enc.encode_passages, "消防车通道", seed_passages()[:20])
     assert float(alone @ batched) >= 0.99999
 
 
@@ -91,9 +94,9 @@ def test_padding_in_a_batch_does_not_change_a_vector(source, exports):
 def test_an_int8_question_gets_the_same_vector_alone_or_with_others(source, exports):
     """The chat batches concurrent users' questions; the CLI embeds one: same vector."""
     enc = load(source, exports, "onnx-int8")
-    question = "消防车通道有什么要求"
-    alone = enc.encode_queries([question])[0]
-    batched = enc.encode_queries([question, *seed_passages()[:8]])[0]
+    alone, batched = alone_and_among(
+        enc.encode_queries, "消防车通道有什么要求", seed_passages()[:8]
+    )
     np.testing.assert_allclose(batched, alone, atol=1e-6)
 
 

@@ -3,7 +3,6 @@ checked against numbers computed by hand."""
 
 import pytest
 
-from index.segment import Segmenter
 from retriever import Retriever
 from retriever.fusion import (
     convex_combination,
@@ -14,7 +13,7 @@ from retriever.fusion import (
     top_z,
     z_score,
 )
-from tests.index_fakes import FakeEncoder, make_doc_clauses
+from tests.index_fakes import FakeEncoder, FixedScoresBackend, make_doc_clauses
 
 
 def test_rrf_scores_and_order_k60():
@@ -160,31 +159,15 @@ def test_convex_source_without_weight_is_ignored_and_bad_weight_refused():
 # --- the retriever's hybrid fusion ----------------------------------------------------------
 
 
-class _FixedBackend:
-    """A backend whose two sources always return the same lists: dense barely prefers w,
-    BM25 is sure of a (the pattern behind most of equal-weight RRF's losses)."""
-
-    def __init__(self) -> None:
-        self._clauses = make_doc_clauses("qinghai-2020")[:3]
-        self.manifest: dict = {}
-        self.segmenter = Segmenter()
-
-    @property
-    def clauses(self):
-        return self._clauses
-
-    def dense_search(self, vector, k, filters):
-        w, a, c = self._clauses
-        return [(w, 0.90), (a, 0.89), (c, 0.50)][:k]
-
-    def lexical_search(self, query_norm, k, filters):
-        w, a, c = self._clauses
-        return [(a, 20.0), (w, 5.0), (c, 4.0)][:k]
-
-
 @pytest.fixture(scope="module")
 def fixed_retriever() -> Retriever:
-    return Retriever(_FixedBackend(), FakeEncoder())
+    """Three clauses w, a, c: dense barely prefers w, BM25 is sure of a (the pattern behind
+    most of equal-weight RRF's losses)."""
+    clauses = make_doc_clauses("qinghai-2020")[:3]
+    return Retriever(
+        FixedScoresBackend(clauses, dense=(0.90, 0.89, 0.50), lexical=(5.0, 20.0, 4.0)),
+        FakeEncoder(),
+    )
 
 
 def test_hybrid_search_fuses_z_scores_by_default(fixed_retriever):

@@ -14,10 +14,9 @@ from corpus.clause import Corpus
 from corpus.laws import load_laws
 from index.milvus_collection import filter_expression
 from index.protocol import Scope
-from index.segment import Segmenter
 from index.store import open_index
 from retriever import Retriever
-from tests.index_fakes import FakeEncoder, make_corpus, make_doc_clauses
+from tests.index_fakes import FakeEncoder, FixedScoresBackend, make_corpus, make_doc_clauses
 from tests.law_samples import law_clauses
 
 AQ21 = "law:安全生产法@2021-06-10:21"
@@ -123,31 +122,14 @@ def test_milvus_expression_keeps_national_laws_and_filters_status() -> None:
     assert filter_expression(Scope(statuses=())) == ""
 
 
-class _ScopedFixedBackend:
+def scoped_fixed_backend() -> FixedScoresBackend:
     """Two 青海 items and three national articles with fixed scores, filtered by scope: the
     articles sit close to the items on the dense side and spread far on BM25."""
-
-    DENSE = (0.90, 0.80, 0.86, 0.85, 0.84)
-    LEXICAL = (10.0, 11.0, 40.0, 1.0, 1.0)
-
-    def __init__(self) -> None:
-        self._clauses = tuple(make_doc_clauses("qinghai-2020")[:2] + law_clauses()[:3])
-        self.manifest: dict = {}
-        self.segmenter = Segmenter()
-
-    @property
-    def clauses(self):
-        return self._clauses
-
-    def _ranked(self, scores, k, filters):
-        found = [(c, s) for c, s in zip(self._clauses, scores, strict=True) if filters.allows(c)]
-        return sorted(found, key=lambda pair: -pair[1])[:k]
-
-    def dense_search(self, vector, k, filters):
-        return self._ranked(self.DENSE, k, filters)
-
-    def lexical_search(self, query_norm, k, filters):
-        return self._ranked(self.LEXICAL, k, filters)
+    return FixedScoresBackend(
+        make_doc_clauses("qinghai-2020")[:2] + law_clauses()[:3],
+        dense=(0.90, 0.80, 0.86, 0.85, 0.84),
+        lexical=(10.0, 11.0, 40.0, 1.0, 1.0),
+    )
 
 
 def test_laws_in_the_index_do_not_reorder_a_provinces_items() -> None:
@@ -155,7 +137,7 @@ def test_laws_in_the_index_do_not_reorder_a_provinces_items() -> None:
     # ±1.55 against BM25 z −0.18 / −0.11 puts item 1 first. Fused over the items alone (as
     # without laws) both sides give ±1 and BM25's 0.6 share puts item 2 first. A question
     # about 青海 must list 青海's items as it did before the laws came, then the articles.
-    backend = _ScopedFixedBackend()
+    backend = scoped_fixed_backend()
     retriever = Retriever(backend, FakeEncoder(), Corpus(backend.clauses))
     first, second = backend.clauses[:2]
     alone = retriever.search("消防车通道", k=5, province="青海", source="provincial")
